@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from samskab.accounts.models import User
+from samskab.core.validators import validate_no_cpr
+
+
+class SignupExtraForm(forms.Form):
+    """Asked for at sign-up next to email and password (allauth's ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    display_name = forms.CharField(
+        label=_("Dit navn"),
+        max_length=100,
+        required=False,
+        validators=[validate_no_cpr],
+        help_text=_("Vises ved det, du skriver. Du kan også nøjes med et pseudonym."),
+    )
+    pseudonym = forms.CharField(
+        label=_("Pseudonym"),
+        max_length=50,
+        required=False,
+        validators=[validate_no_cpr],
+        help_text=_("Bruges i stedet for dit navn, hvor en proces tillader det."),
+    )
+
+    def signup(self, request: HttpRequest, user: Any) -> None:
+        user.display_name = self.cleaned_data["display_name"]
+        user.pseudonym = self.cleaned_data["pseudonym"]
+        user.save(update_fields=["display_name", "pseudonym"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "pseudonym", "language"]
+        labels = {"display_name": _("Dit navn"), "language": _("Sprog")}

@@ -1,0 +1,46 @@
+"""What roles a person holds in a municipality, looked up once per request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_scopes import scopes_disabled
+
+from samskab.accounts.models import STAFF_ROLES, Membership, Role
+
+
+def user_roles(user: Any, municipality_id: int) -> frozenset[str]:
+    """The person's roles in one municipality; anonymous visitors hold none.
+
+    All of a person's memberships are fetched in one query and kept on the user object, so
+    checking many objects on one page costs no further queries.
+    """
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cache: dict[int, frozenset[str]] | None = getattr(user, "_samskab_roles", None)
+    if cache is None:
+        collected: dict[int, set[str]] = {}
+        # A person's own memberships span municipalities by nature; this is the one place
+        # they are read across tenants.
+        with scopes_disabled():
+            for mid, role in Membership.objects.filter(person_id=user.pk).values_list(
+                "municipality_id", "role"
+            ):
+                collected.setdefault(mid, set()).add(role)
+        cache = {mid: frozenset(roles) for mid, roles in collected.items()}
+        user._samskab_roles = cache
+    return cache.get(municipality_id, frozenset())
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles after a membership changed."""
+    if hasattr(user, "_samskab_roles"):
+        del user._samskab_roles
+
+
+def is_staff_of(user: Any, municipality_id: int) -> bool:
+    return bool(user_roles(user, municipality_id) & STAFF_ROLES)
+
+
+def has_any_role(user: Any, municipality_id: int, *roles: Role) -> bool:
+    return bool(user_roles(user, municipality_id) & set(roles))

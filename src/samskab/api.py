@@ -1,0 +1,13 @@
+"""Samskab's API: OpenAPI 3 at /api/openapi.json, docs at /api/docs."""
+
+from ninja import NinjaAPI
+
+from samskab.municipalities.api import router as municipalities_router
+
+api = NinjaAPI(
+    title="Samskab API",
+    version="1",
+    description="Samskabelse i kommunerne: kommuner, bevægelser og rum. Samme regler som siderne.",
+    urls_namespace="api",
+)
+api.add_router("/", municipalities_router)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Start Samskab's production-grade web server (waitress)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+        parser.add_argument("--port", type=int, default=8000, help="Port to listen on.")
+        parser.add_argument(
+            "--threads", type=int, default=8, help="Requests served at once (default 8)."
+        )
+
+    def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
+        from waitress import serve
+
+        from samskab.wsgi import application
+
+        if settings.DEBUG:
+            self.stderr.write("Advarsel: DEBUG er slået til. Slå det fra i drift.")
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        self.stdout.write(f"Samskab kører på http://{shown}:{port}/  (stop med Ctrl+C)")
+        serve(application, host=host, port=port, threads=threads, ident="Samskab")

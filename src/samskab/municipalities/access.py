@@ -1,0 +1,66 @@
+"""Fetch-and-authorise helpers: the only way views and the API reach municipality-owned objects.
+
+A municipality is resolved from the URL and a django-scopes scope is opened for the rest of the
+view, so every scoped query is filtered to that municipality. An object that exists in another
+municipality, or that the person may not see, answers exactly like a missing one (404), so
+nothing leaks about what exists elsewhere (zulip's access_stream_by_id does the same).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django_scopes import scope
+
+from samskab.accounts.models import Role
+from samskab.accounts.roles import user_roles
+from samskab.accounts.models import STAFF_ROLES
+from samskab.municipalities.models import Municipality, Movement, Space, Visibility
+
+
+def get_municipality_or_404(slug: str) -> Municipality:
+    return get_object_or_404(Municipality, slug=slug)
+
+
+def municipality_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Resolve the `municipality` URL argument and run the view inside that municipality's scope."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, municipality: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        found = get_municipality_or_404(municipality)
+        request.municipality = found  # type: ignore[attr-defined]
+        with scope(municipality=found):
+            return view(request, found, *args, **kwargs)
+
+    return wrapper
+
+
+def get_movement(municipality: Municipality) -> Movement | None:
+    return Movement.objects.filter(municipality=municipality).first()
+
+
+def visible_spaces(user: Any, municipality: Municipality) -> QuerySet[Space]:
+    """Spaces of this municipality the person may enter, in one query."""
+    roles = user_roles(user, municipality.pk)
+    if getattr(user, "is_superuser", False) or roles & {Role.ADMINISTRATOR, Role.FACILITATOR}:
+        condition = Q()
+    else:
+        condition = Q(visibility=Visibility.PUBLIC)
+        if roles & STAFF_ROLES:
+            condition |= Q(visibility=Visibility.STAFF)
+        if user.is_authenticated:
+            condition |= Q(visibility=Visibility.INVITE, invitations__person=user)
+    return Space.objects.filter(municipality=municipality).filter(condition).distinct()
+
+
+def get_space_or_404(user: Any, municipality: Municipality, slug: str) -> Space:
+    """The space, if it exists in this municipality and the person may see it; else 404."""
+    space = Space.objects.filter(municipality=municipality, slug=slug).first()
+    if space is None or not user.has_perm("municipalities.view_space", space):
+        raise Http404
+    return space

@@ -1,0 +1,108 @@
+"""State changes for movements and spaces: one function per use case, each atomic and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from samskab.accounts.models import User
+from samskab.core.models import record
+from samskab.municipalities.data import danish_slug
+from samskab.municipalities.models import (
+    Movement,
+    Municipality,
+    Space,
+    SpaceInvitation,
+    Visibility,
+)
+
+
+class ServiceError(Exception):
+    """A use case refused: the message is shown to the person as is (already translated)."""
+
+
+def open_movement(
+    municipality: Municipality, actor: Any, *, title: str, description: str = ""
+) -> Movement:
+    try:
+        with transaction.atomic():
+            movement = Movement.objects.create(
+                municipality=municipality,
+                title=title,
+                description=description,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            record(municipality.pk, actor, "movement.opened", movement, title=title)
+    except IntegrityError:
+        # Two administrators pressing the button at once: the database keeps one movement.
+        raise ServiceError(_("Kommunen har allerede en bevægelse.")) from None
+    return movement
+
+
+def _free_slug(municipality: Municipality, title: str) -> str:
+    base = danish_slug(title)[:90] or "rum"
+    taken = set(
+        Space.objects.filter(municipality=municipality, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_space(
+    movement: Movement,
+    actor: Any,
+    *,
+    title: str,
+    description: str = "",
+    visibility: str = Visibility.PUBLIC,
+) -> Space:
+    municipality = movement.municipality
+    with transaction.atomic():
+        space = Space.objects.create(
+            municipality=municipality,
+            movement=movement,
+            title=title,
+            slug=_free_slug(municipality, title),
+            description=description,
+            visibility=visibility,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record(municipality.pk, actor, "space.created", space, visibility=visibility)
+    return space
+
+
+def invite_to_space(space: Space, actor: Any, *, email: str) -> SpaceInvitation:
+    person = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    if person is None:
+        raise ServiceError(
+            _("Der er ingen profil med den e-mail. Bed personen oprette en profil først.")
+        )
+    if space.visibility != Visibility.INVITE:
+        raise ServiceError(_("Kun rum for inviterede har invitationer."))
+    with transaction.atomic():
+        invitation, created = SpaceInvitation.objects.get_or_create(
+            municipality=space.municipality, space=space, person=person,
+            defaults={"invited_by": actor},
+        )
+        if not created:
+            raise ServiceError(_("Personen er allerede inviteret."))
+        record(space.municipality_id, actor, "space.invited", space, person=person.pk)
+        link = settings.SITE_URL + space.get_absolute_url()
+        transaction.on_commit(
+            lambda: send_mail(
+                _("Du er inviteret til %(space)s") % {"space": space.title},
+                _("Du er inviteret til rummet »%(space)s« i %(municipality)s.\n\nÅbn det her: %(link)s")
+                % {"space": space.title, "municipality": space.municipality, "link": link},
+                None,
+                [person.email],
+            )
+        )
+    return invitation

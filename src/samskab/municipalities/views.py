@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from samskab.municipalities import services
+from samskab.municipalities.access import (
+    get_movement,
+    get_space_or_404,
+    municipality_view,
+    visible_spaces,
+)
+from samskab.municipalities.forms import InviteForm, MovementForm, SpaceForm
+from samskab.municipalities.models import Municipality
+
+
+@municipality_view
+def municipality_detail(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    movement = get_movement(municipality)
+    spaces = list(visible_spaces(request.user, municipality).order_by("title")) if movement else []
+    return render(
+        request,
+        "municipalities/detail.html",
+        {
+            "municipality": municipality,
+            "movement": movement,
+            "spaces": spaces,
+            "can_open": request.user.has_perm("municipalities.open_movement", municipality),
+            "can_add_space": request.user.has_perm("municipalities.add_space", municipality),
+        },
+    )
+
+
+@login_required
+@municipality_view
+def open_movement(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    if not request.user.has_perm("municipalities.open_movement", municipality):
+        raise PermissionDenied
+    if get_movement(municipality) is not None:
+        messages.info(request, _("Kommunen har allerede en bevægelse."))
+        return redirect(municipality.get_absolute_url())
+    form = MovementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.open_movement(municipality, request.user, **form.cleaned_data)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Bevægelsen er startet."))
+            return redirect(municipality.get_absolute_url())
+    return render(
+        request, "municipalities/movement_form.html", {"municipality": municipality, "form": form}
+    )
+
+
+@login_required
+@municipality_view
+def space_create(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    if not request.user.has_perm("municipalities.add_space", municipality):
+        raise PermissionDenied
+    movement = get_movement(municipality)
+    if movement is None:
+        messages.info(request, _("Start bevægelsen, før du opretter rum."))
+        return redirect(municipality.get_absolute_url())
+    form = SpaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        space = services.create_space(movement, request.user, **form.cleaned_data)
+        messages.success(request, _("Rummet er oprettet."))
+        return redirect(space.get_absolute_url())
+    return render(
+        request, "municipalities/space_form.html", {"municipality": municipality, "form": form}
+    )
+
+
+@municipality_view
+def space_detail(request: HttpRequest, municipality: Municipality, space: str) -> HttpResponse:
+    found = get_space_or_404(request.user, municipality, space)
+    return render(
+        request,
+        "municipalities/space_detail.html",
+        {
+            "municipality": municipality,
+            "space": found,
+            "can_invite": found.visibility == "invite"
+            and request.user.has_perm("municipalities.invite_to_space", found),
+        },
+    )
+
+
+@login_required
+@municipality_view
+def space_invite(request: HttpRequest, municipality: Municipality, space: str) -> HttpResponse:
+    found = get_space_or_404(request.user, municipality, space)
+    if not request.user.has_perm("municipalities.invite_to_space", found):
+        raise PermissionDenied
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_to_space(found, request.user, email=form.cleaned_data["email"])
+        except services.ServiceError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, _("Invitationen er sendt."))
+            return redirect(found.get_absolute_url())
+    return render(
+        request,
+        "municipalities/invite_form.html",
+        {"municipality": municipality, "space": found, "form": form},
+    )

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from samskab.api import api
+from samskab.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("om/", core_views.about, name="about"),
+    path("tilgaengelighed/", core_views.accessibility, name="accessibility"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("sprog/", set_language, name="set_language"),
+    path("konto/", include("allauth.urls")),
+    path("konto/", include("samskab.accounts.urls")),
+    path("kommuner/", include("samskab.municipalities.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
