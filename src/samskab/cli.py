@@ -1,9 +1,9 @@
 """The `samskab` command: every Django management command, plus `samskab serve`.
 
-    samskab migrate          # set up or update the database
-    samskab demo             # load the demo municipality
-    samskab serve            # the production-grade web server (waitress)
-    samskab db_worker        # a background-task worker (TASKS_BACKEND=database)
+samskab migrate          # set up or update the database
+samskab demo             # load the demo municipality
+samskab serve            # the production-grade web server (waitress)
+samskab db_worker        # a background-task worker (TASKS_BACKEND=database)
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> None:
 
         settings.INSTALLED_APPS  # noqa: B018 - import the settings now, to fail loudly on bad values
     except ImproperlyConfigured as exc:
-        print(f"samskab: kan ikke starte, fordi indstillingerne er forkerte: {exc}", file=sys.stderr)
+        print(
+            f"samskab: kan ikke starte, fordi indstillingerne er forkerte: {exc}", file=sys.stderr
+        )
         raise SystemExit(2) from None
     from django.core.management import execute_from_command_line
 

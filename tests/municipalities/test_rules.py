@@ -13,7 +13,15 @@ from tests.conftest import give_role, make_person
 pytestmark = pytest.mark.django_db
 
 ROLES = [r.value for r in Role]
-STAFF = {"medarbejder", "leder", "politiker", "borgmester", "facilitator", "moderator", "administrator"}
+STAFF = {
+    "medarbejder",
+    "leder",
+    "politiker",
+    "borgmester",
+    "facilitator",
+    "moderator",
+    "administrator",
+}
 RUNS_PROCESSES = {"administrator", "facilitator"}
 
 
@@ -64,8 +72,10 @@ def test_action_matrix(town_a, town_b, action, allowed_roles, role):
     with scopes_disabled():
         if role:
             give_role(person, town_a.municipality, role)
-        target = town_a.municipality if "movement" in action or "add_space" in action else (
-            town_a.invite_space
+        target = (
+            town_a.municipality
+            if "movement" in action or "add_space" in action
+            else (town_a.invite_space)
         )
         assert person.has_perm(action, target) == (role in allowed_roles)
         # A role in one municipality grants nothing in another.

@@ -68,9 +68,13 @@ def test_municipality_page_lists_only_what_the_person_may_see(towns, client):
 def test_api_lists_only_visible_spaces_of_the_asked_municipality(towns, client):
     a, b = towns
     client.force_login(a.member)
-    own = {s["slug"] for s in client.get(f"/api/municipalities/{a.municipality.code}/spaces").json()}
+    own = {
+        s["slug"] for s in client.get(f"/api/municipalities/{a.municipality.code}/spaces").json()
+    }
     assert own == {a.public_space.slug, a.staff_space.slug}
-    other = {s["slug"] for s in client.get(f"/api/municipalities/{b.municipality.code}/spaces").json()}
+    other = {
+        s["slug"] for s in client.get(f"/api/municipalities/{b.municipality.code}/spaces").json()
+    }
     assert other == {b.public_space.slug}
 
 

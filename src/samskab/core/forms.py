@@ -10,7 +10,7 @@ from django.forms.renderers import TemplatesSetting
 
 
 class DkfdsBoundField(BoundField):
-    """Adds DKFDS classes and links the error message to the input for screen readers."""
+    """Adds DKFDS classes. (Django 5.2 itself links help text and errors via aria-describedby.)"""
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
@@ -27,9 +27,6 @@ class DkfdsBoundField(BoundField):
             css = "form-input"
         if css:
             attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
-        if self.errors and self.auto_id:
-            described = attrs.get("aria-describedby", "")
-            attrs["aria-describedby"] = f"{described} {self.auto_id}_error".strip()
         return attrs
 
 

@@ -18,15 +18,15 @@ def home(request: HttpRequest) -> HttpResponse:
     with scopes_disabled():
         movements = list(
             Movement.objects.select_related("municipality")
-            .annotate(
-                public_spaces=Count("spaces", filter=Q(spaces__visibility=Visibility.PUBLIC))
-            )
+            .annotate(public_spaces=Count("spaces", filter=Q(spaces__visibility=Visibility.PUBLIC)))
             .order_by("municipality__name")
         )
     municipalities = Municipality.objects.order_by("region_name", "name").only(
         "name", "slug", "region_name", "code"
     )
-    regions = [(name, list(items)) for name, items in groupby(municipalities, lambda m: m.region_name)]
+    regions = [
+        (name, list(items)) for name, items in groupby(municipalities, lambda m: m.region_name)
+    ]
     return render(request, "core/home.html", {"movements": movements, "regions": regions})
 
 

@@ -27,7 +27,7 @@ from samskab.municipalities import services
 from samskab.municipalities.models import Movement, Municipality, Space, SpaceInvitation, Visibility
 
 DEMO_CODE = "0265"  # Roskilde
-DEMO_PASSWORD = "samskab-demo"
+DEMO_PASSWORD = "samskab-demo"  # noqa: S105 - published on purpose: demo logins
 DEMO_DOMAIN = "demo.samskab.dk"
 
 # role, display name, pseudonym

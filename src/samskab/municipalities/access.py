@@ -17,10 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_scopes import scope
 
-from samskab.accounts.models import Role
+from samskab.accounts.models import STAFF_ROLES, Role
 from samskab.accounts.roles import user_roles
-from samskab.accounts.models import STAFF_ROLES
-from samskab.municipalities.models import Municipality, Movement, Space, Visibility
+from samskab.municipalities.models import Movement, Municipality, Space, Visibility
 
 
 def get_municipality_or_404(slug: str) -> Municipality:
@@ -55,7 +54,12 @@ def visible_spaces(user: Any, municipality: Municipality) -> QuerySet[Space]:
             condition |= Q(visibility=Visibility.STAFF)
         if user.is_authenticated:
             condition |= Q(visibility=Visibility.INVITE, invitations__person=user)
-    return Space.objects.filter(municipality=municipality).filter(condition).distinct()
+    return (
+        Space.objects.filter(municipality=municipality)
+        .filter(condition)
+        .select_related("municipality")
+        .distinct()
+    )
 
 
 def get_space_or_404(user: Any, municipality: Municipality, slug: str) -> Space:

@@ -9,11 +9,16 @@ from samskab.municipalities.models import Visibility
 
 class MovementForm(forms.Form):
     title = forms.CharField(
-        label=_("Bevægelsens navn"), max_length=200, validators=[validate_no_cpr],
+        label=_("Bevægelsens navn"),
+        max_length=200,
+        validators=[validate_no_cpr],
         initial=_("Samskabelse i vores kommune"),
     )
     description = forms.CharField(
-        label=_("Beskrivelse"), max_length=5000, required=False, widget=forms.Textarea,
+        label=_("Beskrivelse"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea,
         validators=[validate_no_cpr],
         help_text=_("Hvad vil I sammen, og hvem skal være med?"),
     )
@@ -22,12 +27,20 @@ class MovementForm(forms.Form):
 class SpaceForm(forms.Form):
     title = forms.CharField(label=_("Rummets navn"), max_length=200, validators=[validate_no_cpr])
     description = forms.CharField(
-        label=_("Beskrivelse"), max_length=5000, required=False, widget=forms.Textarea,
+        label=_("Beskrivelse"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea,
         validators=[validate_no_cpr],
     )
     visibility = forms.ChoiceField(
-        label=_("Hvem kan se rummet?"), choices=Visibility.choices, initial=Visibility.PUBLIC,
-        help_text=_("Offentligt: alle. Kun medarbejdere: kommunens egne folk. Kun inviterede: dem du inviterer."),
+        label=_("Hvem kan se rummet?"),
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
+        help_text=_(
+            "Offentligt: alle. Kun medarbejdere: kommunens egne folk. "
+            "Kun inviterede: dem du inviterer."
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 
@@ -102,7 +103,7 @@ class Space(models.Model):
     class Meta:
         ordering = ["title"]
         verbose_name = _("rum")
-        verbose_name_plural = _("rum")
+        verbose_name_plural = pgettext_lazy("plural", "rum")
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "slug"], name="space_slug_unique_in_municipality"
@@ -140,3 +141,6 @@ class SpaceInvitation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["space", "person"], name="one_invitation_per_person")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.space}"

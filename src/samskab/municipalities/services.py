@@ -89,7 +89,9 @@ def invite_to_space(space: Space, actor: Any, *, email: str) -> SpaceInvitation:
         raise ServiceError(_("Kun rum for inviterede har invitationer."))
     with transaction.atomic():
         invitation, created = SpaceInvitation.objects.get_or_create(
-            municipality=space.municipality, space=space, person=person,
+            municipality=space.municipality,
+            space=space,
+            person=person,
             defaults={"invited_by": actor},
         )
         if not created:
@@ -99,7 +101,10 @@ def invite_to_space(space: Space, actor: Any, *, email: str) -> SpaceInvitation:
         transaction.on_commit(
             lambda: send_mail(
                 _("Du er inviteret til %(space)s") % {"space": space.title},
-                _("Du er inviteret til rummet »%(space)s« i %(municipality)s.\n\nÅbn det her: %(link)s")
+                _(
+                    "Du er inviteret til rummet »%(space)s« i %(municipality)s.\n\n"
+                    "Åbn det her: %(link)s"
+                )
                 % {"space": space.title, "municipality": space.municipality, "link": link},
                 None,
                 [person.email],

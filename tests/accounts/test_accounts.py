@@ -1,0 +1,99 @@
+"""Signing up, logging in with email, and one's own profile."""
+
+from __future__ import annotations
+
+import pytest
+from django_scopes import scopes_disabled
+
+from samskab.accounts.models import Membership, User
+from tests.conftest import give_role, make_person
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = {
+    "email": "ny@borger.dk",
+    "password1": "en-lang-god-kode-42",
+    "password2": "en-lang-god-kode-42",
+}
+
+
+def test_signup_with_name_and_pseudonym(client):
+    response = client.post(
+        "/konto/signup/", {**SIGNUP, "display_name": "Ny Borger", "pseudonym": "Fjordfan"}
+    )
+    assert response.status_code == 302
+    person = User.objects.get(email="ny@borger.dk")
+    assert (person.display_name, person.pseudonym) == ("Ny Borger", "Fjordfan")
+
+
+def test_signup_refuses_a_cpr_number_and_keeps_what_was_typed(client):
+    response = client.post(
+        "/konto/signup/", {**SIGNUP, "display_name": "Ny Borger 010190-1234", "pseudonym": ""}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "CPR-nummer" in html
+    assert 'value="ny@borger.dk"' in html
+    assert not User.objects.filter(email="ny@borger.dk").exists()
+
+
+def test_signup_with_mismatched_passwords_is_refused_in_danish(client):
+    response = client.post("/konto/signup/", {**SIGNUP, "password2": "noget-andet-123"})
+    assert response.status_code == 200
+    assert "samme adgangskode" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_login_with_email_in_any_case(client):
+    make_person("karen@borger.dk")
+    response = client.post(
+        "/konto/login/", {"login": "Karen@Borger.dk", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    assert client.get("/konto/profil/").status_code == 200
+
+
+def test_wrong_password_is_refused_in_danish(client):
+    make_person("karen@borger.dk")
+    response = client.post("/konto/login/", {"login": "karen@borger.dk", "password": "forkert"})
+    assert response.status_code == 200
+    assert "adgangskode er ikke korrekt" in response.content.decode()
+
+
+def test_profile_shows_roles_in_several_municipalities(client, kommuner):
+    from samskab.municipalities.models import Municipality
+
+    person = make_person("flere@roller.dk")
+    give_role(person, Municipality.objects.get(code="0101"), "borger")
+    give_role(person, Municipality.objects.get(code="0751"), "medarbejder")
+    give_role(person, Municipality.objects.get(code="0751"), "leder")
+    client.force_login(person)
+    html = client.get("/konto/profil/").content.decode()
+    for text in ("København Kommune", "Aarhus Kommune", "Borger", "Medarbejder", "Leder"):
+        assert text in html
+    with scopes_disabled():
+        assert Membership.objects.filter(person=person).count() == 3
+
+
+def test_profile_edit_keeps_input_on_error_and_saves_language(client):
+    person = make_person("karen@borger.dk", "Karen")
+    client.force_login(person)
+    response = client.post(
+        "/konto/profil/", {"display_name": "Karen 0101901234", "pseudonym": "", "language": "en"}
+    )
+    assert "CPR-nummer" in response.content.decode()
+    assert "Karen 0101901234" in response.content.decode()
+    person.refresh_from_db()
+    assert person.display_name == "Karen"
+    response = client.post(
+        "/konto/profil/", {"display_name": "Karen J.", "pseudonym": "", "language": "en"}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.display_name, person.language) == ("Karen J.", "en")
+    assert '<html lang="en">' in client.get("/konto/profil/").content.decode()
+
+
+def test_email_is_never_shown_as_a_name():
+    person = User(email="hemmelig@borger.dk")
+    assert "hemmelig" not in person.public_name
