@@ -87,3 +87,13 @@ def test_api_lists_all_98_municipalities_with_zero_padded_codes(client, kommuner
     assert len(rows) == 98
     assert rows[0]["code"] == "0101"
     assert all(len(r["code"]) == 4 for r in rows)
+
+
+def test_server_error_page_is_danish_and_standalone(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Der skete en fejl" in html
+    assert '<html lang="da">' in html
