@@ -2,7 +2,9 @@
 
 from ninja import NinjaAPI
 
+from samskab.challenges.api import router as challenges_router
 from samskab.municipalities.api import router as municipalities_router
+from samskab.opinions.api import router as opinions_router
 
 api = NinjaAPI(
     title="Samskab API",
@@ -11,3 +13,5 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", municipalities_router)
+api.add_router("/", challenges_router)
+api.add_router("/", opinions_router)

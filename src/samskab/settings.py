@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "samskab.core",
     "samskab.municipalities",
     "samskab.accounts",
+    "samskab.challenges",
+    "samskab.opinions",
     "samskab.demo",
 ]
 

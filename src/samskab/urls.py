@@ -13,6 +13,8 @@ urlpatterns = [
     path("sprog/", set_language, name="set_language"),
     path("konto/", include("allauth.urls")),
     path("konto/", include("samskab.accounts.urls")),
+    path("kommuner/", include("samskab.challenges.urls")),
+    path("kommuner/", include("samskab.opinions.urls")),
     path("kommuner/", include("samskab.municipalities.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
