@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "samskab.core",
     "samskab.municipalities",
     "samskab.accounts",
+    "samskab.notifications",
     "samskab.challenges",
     "samskab.opinions",
     "samskab.demo",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sprog/", set_language, name="set_language"),
     path("konto/", include("allauth.urls")),
     path("konto/", include("samskab.accounts.urls")),
+    path("konto/", include("samskab.notifications.urls")),
     path("kommuner/", include("samskab.challenges.urls")),
     path("kommuner/", include("samskab.opinions.urls")),
     path("kommuner/", include("samskab.municipalities.urls")),

@@ -6,3 +6,12 @@ class ChallengesConfig(AppConfig):
     name = "samskab.challenges"
     label = "challenges"
     verbose_name = _("Udfordringer og idéer")
+
+    def ready(self) -> None:
+        from samskab.challenges.demo import add_demo
+        from samskab.challenges.panels import space_panel
+        from samskab.demo.content import EXTENSIONS
+        from samskab.municipalities.panels import SPACE_PANELS
+
+        SPACE_PANELS.append(space_panel)
+        EXTENSIONS.append(add_demo)

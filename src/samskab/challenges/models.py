@@ -33,7 +33,10 @@ class Challenge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=ChallengeStatus.choices, default=ChallengeStatus.PUBLISHED
+        _("status"),
+        max_length=12,
+        choices=ChallengeStatus.choices,
+        default=ChallengeStatus.PUBLISHED,
     )
     phase = models.CharField(_("fase"), max_length=16, choices=Phase.choices, default=Phase.IDEAS)
     ideas_until = models.DateField(_("idéer indtil"), null=True, blank=True)
@@ -218,9 +221,7 @@ class Flag(models.Model):
 
     municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE)
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, related_name="flags")
-    comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, null=True, related_name="flags"
-    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, related_name="flags")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )

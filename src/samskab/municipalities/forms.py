@@ -22,6 +22,13 @@ class MovementForm(forms.Form):
         validators=[validate_no_cpr],
         help_text=_("Hvad vil I sammen, og hvem skal være med?"),
     )
+    mayor_question = forms.BooleanField(
+        label=_(
+            "Start med borgmesterens spørgsmål: Hvordan kan bevægelsen starte i vores kommune?"
+        ),
+        required=False,
+        initial=True,
+    )
 
 
 class SpaceForm(forms.Form):

@@ -16,6 +16,11 @@ from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 
+def default_challenge_roles() -> list[str]:
+    """Who may pose a challenge directly unless the municipality decides otherwise."""
+    return ["leder", "borgmester", "politiker", "medarbejder", "facilitator", "administrator"]
+
+
 class Municipality(models.Model):
     """One of Denmark's 98 municipalities. Public facts; loaded from fixtures/kommuner.csv."""
 
@@ -24,6 +29,11 @@ class Municipality(models.Model):
     slug = models.SlugField(_("adresse"), max_length=100, unique=True)
     region_code = models.CharField(_("regionskode"), max_length=4)
     region_name = models.CharField(_("region"), max_length=100)
+    challenge_roles = models.JSONField(
+        _("roller, der kan stille udfordringer"),
+        default=default_challenge_roles,
+        help_text=_("Andre kan foreslå en udfordring, som en moderator så godkender."),
+    )
     accessibility_statement_url = models.URLField(
         _("link til tilgængelighedserklæring"),
         blank=True,

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from samskab.accounts.models import User
+from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.municipalities.data import danish_slug
 from samskab.municipalities.models import (
@@ -19,10 +20,6 @@ from samskab.municipalities.models import (
     SpaceInvitation,
     Visibility,
 )
-
-
-class ServiceError(Exception):
-    """A use case refused: the message is shown to the person as is (already translated)."""
 
 
 def open_movement(

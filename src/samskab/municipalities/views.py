@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from samskab.challenges.services import start_with_mayor_question
+from samskab.core.errors import ServiceError
 from samskab.municipalities import services
 from samskab.municipalities.access import (
     get_movement,
@@ -16,6 +18,7 @@ from samskab.municipalities.access import (
 )
 from samskab.municipalities.forms import InviteForm, MovementForm, SpaceForm
 from samskab.municipalities.models import Municipality
+from samskab.municipalities.panels import panels_for
 
 
 @municipality_view
@@ -45,11 +48,15 @@ def open_movement(request: HttpRequest, municipality: Municipality) -> HttpRespo
         return redirect(municipality.get_absolute_url())
     form = MovementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        mayor_question = data.pop("mayor_question")
         try:
-            services.open_movement(municipality, request.user, **form.cleaned_data)
-        except services.ServiceError as exc:
+            movement = services.open_movement(municipality, request.user, **data)
+        except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
+            if mayor_question:
+                start_with_mayor_question(movement, request.user)
             messages.success(request, _("Bevægelsen er startet."))
             return redirect(municipality.get_absolute_url())
     return render(
@@ -85,6 +92,7 @@ def space_detail(request: HttpRequest, municipality: Municipality, space: str) -
         {
             "municipality": municipality,
             "space": found,
+            "panels": panels_for(request, found),
             "can_invite": found.visibility == "invite"
             and request.user.has_perm("municipalities.invite_to_space", found),
         },
@@ -101,7 +109,7 @@ def space_invite(request: HttpRequest, municipality: Municipality, space: str) -
     if request.method == "POST" and form.is_valid():
         try:
             services.invite_to_space(found, request.user, email=form.cleaned_data["email"])
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.add_error("email", str(exc))
         else:
             messages.success(request, _("Invitationen er sendt."))

@@ -1,0 +1,90 @@
+"""Named permission rules for challenges, ideas, comments, support, pairwise and moderation.
+
+What a phase allows comes from `phases.FEATURES`; who may act comes from the person's roles in
+the challenge's municipality; whether they may see it at all comes from the space. Tested as a
+matrix in tests/challenges/test_rules.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from samskab.accounts.models import Role
+from samskab.accounts.roles import has_any_role, user_roles
+from samskab.challenges import phases
+from samskab.challenges.models import Challenge, ChallengeStatus
+
+
+def _challenge(obj: Any) -> Challenge | None:
+    if isinstance(obj, Challenge):
+        return obj
+    return getattr(obj, "challenge", None)
+
+
+@rules.predicate
+def is_authenticated(user: Any, obj: Any = None) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+@rules.predicate
+def is_moderator(user: Any, obj: Any) -> bool:
+    mid = getattr(obj, "municipality_id", None)
+    return mid is not None and has_any_role(
+        user, mid, Role.MODERATOR, Role.FACILITATOR, Role.ADMINISTRATOR
+    )
+
+
+@rules.predicate
+def can_view_space(user: Any, obj: Any) -> bool:
+    space = obj if obj.__class__.__name__ == "Space" else _challenge(obj).space  # type: ignore[union-attr]
+    return user.has_perm("municipalities.view_space", space)
+
+
+@rules.predicate
+def is_published(user: Any, obj: Any) -> bool:
+    challenge = _challenge(obj)
+    return challenge is not None and challenge.status == ChallengeStatus.PUBLISHED
+
+
+@rules.predicate
+def is_poser(user: Any, obj: Any) -> bool:
+    challenge = _challenge(obj)
+    return bool(challenge and user.is_authenticated and challenge.posed_by_id == user.pk)
+
+
+@rules.predicate
+def may_pose(user: Any, space: Any) -> bool:
+    allowed = set(space.municipality.challenge_roles)
+    return bool(user_roles(user, space.municipality_id) & allowed)
+
+
+@rules.predicate
+def runs_processes(user: Any, obj: Any) -> bool:
+    mid = getattr(obj, "municipality_id", None)
+    return mid is not None and has_any_role(user, mid, Role.FACILITATOR, Role.ADMINISTRATOR)
+
+
+def phase_allows(action: str) -> rules.Predicate:
+    @rules.predicate(f"phase_allows_{action}")
+    def check(user: Any, obj: Any) -> bool:
+        challenge = _challenge(obj)
+        return challenge is not None and phases.allows(challenge.phase, action)
+
+    return check
+
+
+can_see = can_view_space & (is_published | is_poser | is_moderator)
+takes_part = is_authenticated & can_view_space & is_published
+
+rules.add_perm("challenges.view_challenge", can_see)
+rules.add_perm("challenges.pose_challenge", is_authenticated & can_view_space & may_pose)
+rules.add_perm("challenges.propose_challenge", is_authenticated & can_view_space)
+rules.add_perm("challenges.manage_challenge", can_view_space & (runs_processes | is_poser))
+rules.add_perm("challenges.moderate", is_moderator)
+rules.add_perm("challenges.submit_idea", takes_part & phase_allows(phases.Action.SUBMIT))
+rules.add_perm("challenges.comment", takes_part & phase_allows(phases.Action.COMMENT))
+rules.add_perm("challenges.support", takes_part & phase_allows(phases.Action.SUPPORT))
+rules.add_perm("challenges.compare", takes_part & phase_allows(phases.Action.COMPARE))
+rules.add_perm("challenges.flag", takes_part)

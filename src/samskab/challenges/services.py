@@ -1,0 +1,451 @@
+"""State changes for challenges: one function per use case, atomic, audited, notifying on commit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samskab.accounts.models import Organisation
+from samskab.challenges import phases
+from samskab.challenges.models import (
+    Category,
+    Challenge,
+    ChallengeStatus,
+    Comment,
+    Comparison,
+    Flag,
+    Idea,
+    Outcome,
+    Support,
+    Visibility,
+)
+from samskab.core.errors import ServiceError
+from samskab.core.models import record
+from samskab.core.ratelimit import check_rate
+from samskab.municipalities.models import Space
+from samskab.notifications.models import Kind
+from samskab.notifications.services import in_language, notify
+
+EDIT_WINDOW = timedelta(minutes=15)
+
+
+def _is(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# --- challenges --------------------------------------------------------------------------------
+
+
+def pose_challenge(
+    space: Space,
+    actor: Any,
+    *,
+    title: str,
+    description: str = "",
+    ideas_until: date | None = None,
+    prioritisation_until: date | None = None,
+    decision_on: date | None = None,
+    allow_pseudonyms: bool = True,
+    premoderation: bool = False,
+    categories: list[str] | None = None,
+) -> Challenge:
+    """Pose a challenge. People whose role may not pose one directly propose it for moderation."""
+    direct = actor.has_perm("challenges.pose_challenge", space)
+    with transaction.atomic():
+        challenge = Challenge.objects.create(
+            municipality=space.municipality,
+            space=space,
+            title=title,
+            description=description,
+            posed_by=_is(actor),
+            status=ChallengeStatus.PUBLISHED if direct else ChallengeStatus.PROPOSED,
+            ideas_until=ideas_until,
+            prioritisation_until=prioritisation_until,
+            decision_on=decision_on,
+            allow_pseudonyms=allow_pseudonyms,
+            premoderation=premoderation,
+        )
+        for name in dict.fromkeys(n.strip() for n in categories or [] if n.strip()):
+            Category.objects.create(
+                municipality=space.municipality, challenge=challenge, name=name[:80]
+            )
+        record(
+            challenge.municipality_id, actor, "challenge.posed", challenge, status=challenge.status
+        )
+    return challenge
+
+
+def review_challenge(challenge: Challenge, actor: Any, *, approve: bool, reason: str = "") -> None:
+    if challenge.status != ChallengeStatus.PROPOSED:
+        raise ServiceError(_("Udfordringen er allerede behandlet."))
+    with transaction.atomic():
+        challenge.status = ChallengeStatus.PUBLISHED if approve else ChallengeStatus.REJECTED
+        challenge.save(update_fields=["status"])
+        record(
+            challenge.municipality_id,
+            actor,
+            "challenge.reviewed",
+            challenge,
+            approved=approve,
+            reason=reason,
+        )
+        author = challenge.posed_by
+        if author is not None:
+            notify(
+                author,
+                Kind.MODERATION,
+                in_language(
+                    author, lambda: _("Din udfordring: %(title)s") % {"title": challenge.title}
+                ),
+                in_language(
+                    author,
+                    lambda: (
+                        _("Din udfordring er godkendt og kan nu ses af andre.")
+                        if approve
+                        else _("Din udfordring er ikke godkendt. Begrundelse: %(reason)s")
+                        % {"reason": reason or "–"}
+                    ),
+                ),
+            )
+
+
+def set_phase(challenge: Challenge, actor: Any, phase: str) -> None:
+    if phase not in phases.ORDER:
+        raise ServiceError(_("Ukendt fase."))
+    if phase == challenge.phase:
+        return
+    with transaction.atomic():
+        old = challenge.phase
+        challenge.phase = phase
+        challenge.save(update_fields=["phase"])
+        record(challenge.municipality_id, actor, "challenge.phase", challenge, old=old, new=phase)
+        label = phases.Phase(phase)
+        authors = {i.author for i in challenge.ideas.select_related("author") if i.author_id}
+        for author in authors:
+            notify(
+                author,
+                Kind.STATUS,
+                in_language(author, lambda: _("Ny fase: %(title)s") % {"title": challenge.title}),
+                in_language(
+                    author,
+                    lambda: (
+                        _("Udfordringen »%(title)s« er gået videre til fasen: %(phase)s.")
+                        % {"title": challenge.title, "phase": label.label}
+                    ),
+                ),
+            )
+
+
+# --- ideas -------------------------------------------------------------------------------------
+
+
+def submit_idea(
+    challenge: Challenge,
+    actor: Any,
+    *,
+    title: str,
+    body: str,
+    category: Category | None = None,
+    on_behalf_of: Organisation | None = None,
+    use_pseudonym: bool = False,
+) -> Idea:
+    if not actor.has_perm("challenges.submit_idea", challenge):
+        raise ServiceError(_("Du kan ikke foreslå idéer til udfordringen i denne fase."))
+    title = title.strip()
+    if Idea.objects.filter(challenge=challenge, author=actor, title__iexact=title).exists():
+        raise ServiceError(_("Du har allerede foreslået en idé med den titel."))
+    if category is not None and category.challenge_id != challenge.pk:
+        raise ServiceError(_("Kategorien hører ikke til udfordringen."))
+    if on_behalf_of is not None and not on_behalf_of.affiliations.filter(person=actor).exists():
+        raise ServiceError(_("Du kan kun skrive på vegne af en organisation, du er tilknyttet."))
+    check_rate(actor.pk, "idea")
+    with transaction.atomic():
+        idea = Idea.objects.create(
+            municipality=challenge.municipality,
+            challenge=challenge,
+            author=actor,
+            title=title,
+            body=body,
+            category=category,
+            on_behalf_of=on_behalf_of,
+            use_pseudonym=use_pseudonym and challenge.allow_pseudonyms,
+            visibility=Visibility.PENDING if challenge.premoderation else Visibility.VISIBLE,
+        )
+        record(challenge.municipality_id, actor, "idea.submitted", idea)
+    return idea
+
+
+def set_outcome(idea: Idea, actor: Any, *, outcome: str, note: str = "") -> None:
+    """Tell people what became of an idea; its author and supporters get a mail."""
+    if outcome not in Outcome.values:
+        raise ServiceError(_("Ukendt status."))
+    with transaction.atomic():
+        idea.outcome, idea.outcome_note = outcome, note
+        idea.save(update_fields=["outcome", "outcome_note"])
+        record(idea.municipality_id, actor, "idea.outcome", idea, outcome=outcome)
+        people = {s.person for s in idea.supports.select_related("person")}
+        if idea.author is not None:
+            people.add(idea.author)
+        label = Outcome(outcome)
+        for person in people:
+            notify(
+                person,
+                Kind.STATUS,
+                in_language(person, lambda: _("Nyt om idéen: %(title)s") % {"title": idea.title}),
+                in_language(
+                    person,
+                    lambda: (
+                        _("Idéen »%(title)s« har fået status: %(status)s.\n\n%(note)s")
+                        % {"title": idea.title, "status": label.label, "note": note}
+                    ),
+                ),
+            )
+
+
+# --- support -----------------------------------------------------------------------------------
+
+
+def support(idea: Idea, actor: Any) -> None:
+    if idea.visibility != Visibility.VISIBLE or not actor.has_perm("challenges.support", idea):
+        raise ServiceError(_("Du kan ikke støtte idéer i denne fase."))
+    try:
+        with transaction.atomic():
+            Support.objects.create(municipality=idea.municipality, idea=idea, person=actor)
+            # F() keeps the count exact when many people click at once.
+            Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+    except IntegrityError:
+        raise ServiceError(_("Du støtter allerede idéen.")) from None
+
+
+def withdraw_support(idea: Idea, actor: Any) -> None:
+    with transaction.atomic():
+        deleted, _rows = Support.objects.filter(idea=idea, person=actor).delete()
+        if not deleted:
+            raise ServiceError(_("Du støtter ikke idéen."))
+        Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def add_comment(idea: Idea, actor: Any, *, body: str, parent: Comment | None = None) -> Comment:
+    if idea.visibility != Visibility.VISIBLE or not actor.has_perm("challenges.comment", idea):
+        raise ServiceError(_("Du kan ikke kommentere her."))
+    if parent is not None and (parent.idea_id != idea.pk or parent.deleted_at is not None):
+        raise ServiceError(_("Du kan ikke svare på den kommentar."))
+    check_rate(actor.pk, "comment")
+    challenge = idea.challenge
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            municipality=idea.municipality,
+            idea=idea,
+            parent=parent,
+            author=actor,
+            body=body,
+            use_pseudonym=challenge.allow_pseudonyms
+            and bool(actor.pseudonym)
+            and not actor.display_name,
+            visibility=Visibility.PENDING if challenge.premoderation else Visibility.VISIBLE,
+        )
+        if comment.visibility == Visibility.VISIBLE:
+            Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+            _notify_reply(comment, actor)
+        record(idea.municipality_id, actor, "comment.added", comment)
+    return comment
+
+
+def _notify_reply(comment: Comment, actor: Any) -> None:
+    target = comment.parent.author if comment.parent else comment.idea.author
+    if target is None or target.pk == actor.pk:
+        return
+    idea = comment.idea
+    link = idea.get_absolute_url()
+    notify(
+        target,
+        Kind.REPLIES,
+        in_language(target, lambda: _("Nyt svar: %(title)s") % {"title": idea.title}),
+        in_language(
+            target,
+            lambda: (
+                _(
+                    "Der er kommet et svar på det, du skrev om »%(title)s«:\n\n%(body)s\n\n"
+                    "Læs det her: %(link)s"
+                )
+                % {"title": idea.title, "body": comment.body, "link": settings.SITE_URL + link}
+            ),
+        ),
+    )
+
+
+def edit_comment(comment: Comment, actor: Any, *, body: str) -> None:
+    if comment.author_id != actor.pk or comment.deleted_at is not None:
+        raise ServiceError(_("Du kan kun rette dine egne kommentarer."))
+    if timezone.now() - comment.created_at > EDIT_WINDOW:
+        raise ServiceError(_("Du kan kun rette en kommentar i de første 15 minutter."))
+    with transaction.atomic():
+        comment.body, comment.edited_at = body, timezone.now()
+        comment.save(update_fields=["body", "edited_at"])
+        record(comment.municipality_id, actor, "comment.edited", comment)
+
+
+def delete_comment(comment: Comment, actor: Any) -> None:
+    """The author deletes: the text goes, a tombstone keeps the thread readable."""
+    if comment.author_id != actor.pk or comment.deleted_at is not None:
+        raise ServiceError(_("Du kan kun slette dine egne kommentarer."))
+    with transaction.atomic():
+        was_visible = comment.visibility == Visibility.VISIBLE
+        comment.body, comment.deleted_at = "", timezone.now()
+        comment.save(update_fields=["body", "deleted_at"])
+        if was_visible:
+            Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
+        record(comment.municipality_id, actor, "comment.deleted", comment)
+
+
+# --- moderation --------------------------------------------------------------------------------
+
+
+def flag(actor: Any, target: Idea | Comment, *, reason: str) -> Flag:
+    idea = target if isinstance(target, Idea) else target.idea
+    if not actor.has_perm("challenges.flag", idea):
+        raise ServiceError(_("Du kan ikke anmelde her."))
+    check_rate(actor.pk, "flag")
+    try:
+        with transaction.atomic():
+            created = Flag.objects.create(
+                municipality=idea.municipality,
+                idea=target if isinstance(target, Idea) else None,
+                comment=target if isinstance(target, Comment) else None,
+                reporter=actor,
+                reason=reason,
+            )
+            record(idea.municipality_id, actor, "flag.created", target, reason=reason)
+    except IntegrityError:
+        raise ServiceError(
+            _("Du har allerede anmeldt dette. En moderator kigger på det.")
+        ) from None
+    return created
+
+
+def _count_delta(target: Idea | Comment, old: str, new: str) -> None:
+    if isinstance(target, Comment) and target.deleted_at is None and old != new:
+        delta = (new == Visibility.VISIBLE) - (old == Visibility.VISIBLE)
+        if delta:
+            Idea.objects.filter(pk=target.idea_id).update(comment_count=F("comment_count") + delta)
+
+
+_MODERATION_TEXT = {
+    Visibility.HIDDEN: gettext_lazy(
+        "En moderator har skjult det, du skrev om »%(title)s«. Begrundelse: %(reason)s"
+    ),
+    Visibility.VISIBLE: gettext_lazy(
+        "Det, du skrev om »%(title)s«, kan nu ses af alle. %(reason)s"
+    ),
+}
+
+
+def moderate(target: Idea | Comment, actor: Any, *, visibility: str, reason: str) -> None:
+    """Hide, restore or approve an idea or comment, with a reason the author sees."""
+    if not actor.has_perm("challenges.moderate", target):
+        raise ServiceError(_("Kun moderatorer kan gøre dette."))
+    if visibility not in (Visibility.HIDDEN, Visibility.VISIBLE):
+        raise ServiceError(_("Ukendt handling."))
+    if visibility == Visibility.HIDDEN and not reason.strip():
+        raise ServiceError(_("Skriv en begrundelse, som forfatteren kan se."))
+    with transaction.atomic():
+        old = target.visibility
+        target.visibility, target.moderation_reason = visibility, reason
+        target.save(update_fields=["visibility", "moderation_reason"])
+        _count_delta(target, old, visibility)
+        flags = Flag.objects.filter(resolved_at__isnull=True)
+        flags = (
+            flags.filter(idea=target) if isinstance(target, Idea) else flags.filter(comment=target)
+        )
+        flags.update(resolved_at=timezone.now(), resolved_by=actor)
+        record(
+            target.municipality_id,
+            actor,
+            f"{target._meta.model_name}.moderated",
+            target,
+            old=old,
+            new=visibility,
+            reason=reason,
+        )
+        author = target.author
+        idea = target if isinstance(target, Idea) else target.idea
+        if author is not None and old != visibility:
+            text = _MODERATION_TEXT[Visibility(visibility)]
+            notify(
+                author,
+                Kind.MODERATION,
+                in_language(author, lambda: _("Besked fra moderator")),
+                in_language(author, lambda: str(text) % {"title": idea.title, "reason": reason}),
+            )
+
+
+# --- pairwise ----------------------------------------------------------------------------------
+
+
+def compare(
+    challenge: Challenge, actor: Any, *, left: Idea, right: Idea, choice: str
+) -> Comparison:
+    if not actor.has_perm("challenges.compare", challenge):
+        raise ServiceError(_("Du kan kun sammenligne idéer i prioriteringsfasen."))
+    if choice not in Comparison.Choice.values:
+        raise ServiceError(_("Vælg en af de to idéer, eller »Kan ikke vælge«."))
+    if left.pk == right.pk or {left.challenge_id, right.challenge_id} != {challenge.pk}:
+        raise ServiceError(_("De to idéer skal være forskellige idéer fra udfordringen."))
+    if left.visibility != Visibility.VISIBLE or right.visibility != Visibility.VISIBLE:
+        raise ServiceError(_("Idéen kan ikke længere ses."))
+    with transaction.atomic():
+        comparison = Comparison.objects.create(
+            municipality=challenge.municipality,
+            challenge=challenge,
+            person=actor,
+            left=left,
+            right=right,
+            choice=choice,
+        )
+        transaction.on_commit(lambda: schedule_ranking(challenge.pk))
+    return comparison
+
+
+RANKING_DEBOUNCE_S = 5
+
+
+def schedule_ranking(challenge_id: int) -> None:
+    """Recompute the ranking soon; a burst of votes triggers one computation, not one each."""
+    from samskab.challenges.tasks import recompute_ranking
+
+    if cache.add(f"ranking-pending:{challenge_id}", 1, timeout=RANKING_DEBOUNCE_S):
+        recompute_ranking.enqueue(challenge_id)
+
+
+MAYOR_QUESTION = gettext_lazy("Hvordan kan bevægelsen starte i vores kommune?")
+MAYOR_QUESTION_BACKGROUND = gettext_lazy(
+    "Samskabelse skal ikke styres oppefra, men et godt første skridt er at spørge: Hvordan kan "
+    "bevægelsen starte netop her? Kom med dine idéer – store som små – til, hvem der skal "
+    "involveres, og hvad vi skal tage fat på først."
+)
+
+
+def start_with_mayor_question(movement: Any, actor: Any) -> Challenge:
+    """The template offered when a movement opens: the mayor's open question, in its own space."""
+    from samskab.municipalities.services import create_space
+
+    space = create_space(
+        movement,
+        actor,
+        title=str(gettext_lazy("Bevægelsens start")),
+        description=str(gettext_lazy("Her begynder samskabelsen i kommunen.")),
+    )
+    return pose_challenge(
+        space, actor, title=str(MAYOR_QUESTION), description=str(MAYOR_QUESTION_BACKGROUND)
+    )

@@ -1,0 +1,603 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samskab.accounts.models import Organisation
+from samskab.challenges import exports, phases, services
+from samskab.challenges.access import (
+    get_challenge_or_404,
+    get_comment_or_404,
+    get_idea_or_404,
+    ideas_for,
+)
+from samskab.challenges.forms import (
+    ChallengeForm,
+    CommentForm,
+    CompareForm,
+    FlagForm,
+    IdeaForm,
+    ModerationForm,
+    OutcomeForm,
+    PhaseForm,
+)
+from samskab.challenges.models import (
+    Challenge,
+    ChallengeStatus,
+    Comment,
+    Flag,
+    Idea,
+    Ranking,
+    Support,
+    Visibility,
+)
+from samskab.challenges.ranking import next_pair_for
+from samskab.challenges.similar import similar_ideas
+from samskab.core.errors import ServiceError
+from samskab.municipalities.access import get_space_or_404, municipality_view
+from samskab.municipalities.models import Municipality
+
+SORTS = {
+    "nyeste": "-created_at",
+    "mest-stoettede": "-support_count",
+    "mest-debatterede": "-comment_count",
+}
+
+
+@login_required
+@municipality_view
+def challenge_create(request: HttpRequest, municipality: Municipality, space: str) -> HttpResponse:
+    found = get_space_or_404(request.user, municipality, space)
+    if not request.user.has_perm("challenges.propose_challenge", found):
+        raise PermissionDenied
+    direct = request.user.has_perm("challenges.pose_challenge", found)
+    form = ChallengeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        challenge = services.pose_challenge(found, request.user, **form.cleaned_data)
+        if direct:
+            messages.success(request, _("Udfordringen er offentliggjort."))
+        else:
+            messages.info(
+                request, _("Tak! En moderator ser på dit forslag, før det vises for andre.")
+            )
+        return redirect(challenge.get_absolute_url())
+    return render(
+        request,
+        "challenges/challenge_form.html",
+        {"municipality": municipality, "space": found, "form": form, "direct": direct},
+    )
+
+
+@municipality_view
+def challenge_detail(
+    request: HttpRequest, municipality: Municipality, challenge: int
+) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    sort = request.GET.get("sorter", "nyeste")
+    ideas = (
+        ideas_for(request.user, found)
+        .select_related("author", "category", "on_behalf_of", "municipality")
+        .order_by(SORTS.get(sort, "-created_at"), "-id")
+    )
+    category = request.GET.get("kategori")
+    if category and category.isdigit():
+        ideas = ideas.filter(category_id=int(category))
+    page = Paginator(ideas, 25).get_page(request.GET.get("side"))
+    supported: set[int] = set()
+    if request.user.is_authenticated:
+        supported = set(
+            Support.objects.filter(person=request.user, idea__in=[i.pk for i in page]).values_list(
+                "idea_id", flat=True
+            )
+        )
+    user = request.user
+    return render(
+        request,
+        "challenges/challenge_detail.html",
+        {
+            "municipality": municipality,
+            "challenge": found,
+            "page": page,
+            "sort": sort if sort in SORTS else "nyeste",
+            "categories": list(found.categories.all()),
+            "supported": supported,
+            "phases": [(p, p == found.phase) for p in phases.Phase],
+            "can_submit": user.has_perm("challenges.submit_idea", found),
+            "can_compare": user.has_perm("challenges.compare", found),
+            "can_manage": user.has_perm("challenges.manage_challenge", found),
+            "can_support": user.has_perm("challenges.support", found),
+            "phase_form": PhaseForm(initial={"phase": found.phase}),
+            "ranking": Ranking.objects.filter(challenge=found).first(),
+        },
+    )
+
+
+@login_required
+@municipality_view
+def idea_create(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    if not request.user.has_perm("challenges.submit_idea", found):
+        raise PermissionDenied
+    form = IdeaForm(request.POST or None, challenge=found, person=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = None
+        if data.get("on_behalf_of"):
+            organisation = Organisation.objects.filter(
+                pk=form.organisations.get(data["on_behalf_of"])
+            ).first()
+        try:
+            idea = services.submit_idea(
+                found,
+                request.user,
+                title=data["title"],
+                body=data["body"],
+                category=data.get("category"),
+                use_pseudonym=data.get("use_pseudonym", False),
+                on_behalf_of=organisation,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if idea.visibility == Visibility.PENDING:
+                messages.info(
+                    request, _("Tak for din idé! Den vises, når en moderator har godkendt den.")
+                )
+            else:
+                messages.success(request, _("Tak for din idé!"))
+            return redirect(idea.get_absolute_url())
+    text = f"{form['title'].value() or ''} {form['body'].value() or ''}".strip()
+    return render(
+        request,
+        "challenges/idea_form.html",
+        {
+            "municipality": municipality,
+            "challenge": found,
+            "form": form,
+            "similar": similar_ideas(found, text) if text else [],
+        },
+    )
+
+
+@municipality_view
+def similar(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
+    """The similar-ideas box, refreshed by htmx while the person types."""
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    text = f"{request.GET.get('title', '')} {request.GET.get('body', '')}"[:5000]
+    return render(
+        request,
+        "challenges/_similar.html",
+        {"similar": similar_ideas(found, text), "challenge": found},
+    )
+
+
+def _comment_tree(comments: list[Comment]) -> list[tuple[Comment, int]]:
+    """Comments in thread order with their depth; one query, ordered in Python."""
+    children: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        children.setdefault(comment.parent_id, []).append(comment)
+    out: list[tuple[Comment, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for comment in children.get(parent, []):
+            out.append((comment, min(depth, 4)))
+            walk(comment.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+@municipality_view
+def idea_detail(
+    request: HttpRequest, municipality: Municipality, challenge: int, idea: int
+) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    item = get_idea_or_404(request.user, found, idea)
+    user = request.user
+    moderator = user.has_perm("challenges.moderate", found)
+    comments = (
+        Comment.objects.filter(idea=item).select_related("author").order_by("created_at", "id")
+    )
+    if not moderator:
+        visible = [
+            c
+            for c in comments
+            if c.visibility == Visibility.VISIBLE
+            or (user.is_authenticated and c.author_id == user.pk)
+        ]
+    else:
+        visible = list(comments)
+    return render(
+        request,
+        "challenges/idea_detail.html",
+        {
+            "municipality": municipality,
+            "challenge": found,
+            "idea": item,
+            "thread": _comment_tree(visible),
+            "supported": user.is_authenticated
+            and Support.objects.filter(idea=item, person=user).exists(),
+            "can_support": item.visibility == Visibility.VISIBLE
+            and user.has_perm("challenges.support", item),
+            "can_comment": item.visibility == Visibility.VISIBLE
+            and user.has_perm("challenges.comment", item),
+            "can_flag": user.has_perm("challenges.flag", item),
+            "can_manage": user.has_perm("challenges.manage_challenge", found),
+            "is_moderator": moderator,
+            "comment_form": CommentForm(),
+            "outcome_form": OutcomeForm(
+                initial={"outcome": item.outcome, "note": item.outcome_note}
+            ),
+            "moderation_form": ModerationForm(),
+        },
+    )
+
+
+def _back_to(idea: Idea, anchor: str = "") -> HttpResponse:
+    return redirect(idea.get_absolute_url() + anchor)
+
+
+@login_required
+@require_POST
+@municipality_view
+def idea_support(
+    request: HttpRequest, municipality: Municipality, challenge: int, idea: int
+) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    item = get_idea_or_404(request.user, found, idea)
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.withdraw_support(item, request.user)
+            messages.success(request, _("Du støtter ikke længere idéen."))
+        else:
+            services.support(item, request.user)
+            messages.success(request, _("Tak for din støtte!"))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect(request.POST.get("next") or item.get_absolute_url())
+
+
+@login_required
+@municipality_view
+def idea_comment(
+    request: HttpRequest, municipality: Municipality, challenge: int, idea: int
+) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    item = get_idea_or_404(request.user, found, idea)
+    form = CommentForm(request.POST or None)
+    parent = None
+    if request.method == "POST" and form.is_valid():
+        parent_id = form.cleaned_data.get("parent")
+        if parent_id:
+            parent = Comment.objects.filter(idea=item, pk=parent_id).first()
+            if parent is None:
+                raise Http404
+        try:
+            comment = services.add_comment(
+                item, request.user, body=form.cleaned_data["body"], parent=parent
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if comment.visibility == Visibility.PENDING:
+                messages.info(
+                    request, _("Tak! Din kommentar vises, når en moderator har godkendt den.")
+                )
+            return _back_to(item, f"#kommentar-{comment.pk}")
+    # Errors (or a GET): show the form alone, with what the person wrote.
+    return render(
+        request,
+        "challenges/comment_form.html",
+        {
+            "municipality": municipality,
+            "challenge": found,
+            "idea": item,
+            "form": form,
+        },
+        status=200 if request.method == "GET" else 400,
+    )
+
+
+@login_required
+@municipality_view
+def comment_edit(request: HttpRequest, municipality: Municipality, comment: int) -> HttpResponse:
+    item = get_comment_or_404(request.user, municipality, comment)
+    if item.author_id != request.user.pk:
+        raise PermissionDenied
+    form = CommentForm(request.POST or None, initial={"body": item.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(item, request.user, body=form.cleaned_data["body"])
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _back_to(item.idea, f"#kommentar-{item.pk}")
+    return render(
+        request,
+        "challenges/comment_form.html",
+        {
+            "municipality": municipality,
+            "challenge": item.idea.challenge,
+            "idea": item.idea,
+            "form": form,
+            "editing": item,
+        },
+    )
+
+
+@login_required
+@require_POST
+@municipality_view
+def comment_delete(request: HttpRequest, municipality: Municipality, comment: int) -> HttpResponse:
+    item = get_comment_or_404(request.user, municipality, comment)
+    try:
+        services.delete_comment(item, request.user)
+        messages.success(request, _("Din kommentar er slettet."))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return _back_to(item.idea, f"#kommentar-{item.pk}")
+
+
+@login_required
+@municipality_view
+def flag_create(
+    request: HttpRequest, municipality: Municipality, kind: str, pk: int
+) -> HttpResponse:
+    target: Idea | Comment
+    if kind == "ide":
+        found = Idea.objects.filter(pk=pk).values_list("challenge_id", flat=True).first()
+        if found is None:
+            raise Http404
+        challenge = get_challenge_or_404(request.user, municipality, found)
+        target = idea = get_idea_or_404(request.user, challenge, pk)
+    else:
+        target = get_comment_or_404(request.user, municipality, pk)
+        idea = target.idea
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag(request.user, target, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Tak. En moderator ser på det."))
+            return _back_to(idea)
+    return render(
+        request,
+        "challenges/flag_form.html",
+        {
+            "municipality": municipality,
+            "idea": idea,
+            "target": target,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@municipality_view
+def moderation_queue(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    if not request.user.has_perm("challenges.moderate", _Probe(municipality)):
+        raise PermissionDenied
+    flags = list(
+        Flag.objects.filter(resolved_at__isnull=True)
+        .select_related("idea__challenge", "comment__idea__challenge", "reporter")
+        .order_by("created_at")[:200]
+    )
+    pending_ideas = list(
+        Idea.objects.filter(visibility=Visibility.PENDING).select_related("challenge", "author")[
+            :200
+        ]
+    )
+    pending_comments = list(
+        Comment.objects.filter(visibility=Visibility.PENDING).select_related(
+            "idea__challenge", "author"
+        )[:200]
+    )
+    proposed = list(
+        Challenge.objects.filter(status=ChallengeStatus.PROPOSED).select_related(
+            "space", "posed_by"
+        )[:200]
+    )
+    return render(
+        request,
+        "challenges/moderation.html",
+        {
+            "municipality": municipality,
+            "flags": flags,
+            "pending_ideas": pending_ideas,
+            "pending_comments": pending_comments,
+            "proposed": proposed,
+            "form": ModerationForm(),
+        },
+    )
+
+
+class _Probe:
+    """Lets a municipality-wide rule be asked without a particular object."""
+
+    def __init__(self, municipality: Municipality) -> None:
+        self.municipality_id = municipality.pk
+
+
+@login_required
+@require_POST
+@municipality_view
+def moderate(request: HttpRequest, municipality: Municipality, kind: str, pk: int) -> HttpResponse:
+    model = {"ide": Idea, "kommentar": Comment}.get(kind)
+    if model is None:
+        raise Http404
+    target = model.objects.filter(pk=pk).first()
+    if target is None or not request.user.has_perm("challenges.moderate", target):
+        raise Http404
+    form = ModerationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.moderate(
+                target,
+                request.user,
+                visibility=form.cleaned_data["visibility"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Det er gjort. Forfatteren har fået besked."))
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Vælg en handling."))
+    return redirect("challenges:moderation", municipality=municipality.slug)
+
+
+@login_required
+@require_POST
+@municipality_view
+def review(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
+    found = Challenge.objects.filter(pk=challenge).first()
+    if found is None or not request.user.has_perm("challenges.moderate", found):
+        raise Http404
+    try:
+        services.review_challenge(
+            found,
+            request.user,
+            approve=request.POST.get("approve") == "1",
+            reason=request.POST.get("reason", "")[:1000],
+        )
+        messages.success(request, _("Forslaget er behandlet."))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("challenges:moderation", municipality=municipality.slug)
+
+
+@login_required
+@require_POST
+@municipality_view
+def phase(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    if not request.user.has_perm("challenges.manage_challenge", found):
+        raise PermissionDenied
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        services.set_phase(found, request.user, form.cleaned_data["phase"])
+        messages.success(request, _("Fasen er skiftet."))
+    else:
+        messages.error(request, _("Vælg en fase."))
+    return redirect(found.get_absolute_url())
+
+
+@login_required
+@require_POST
+@municipality_view
+def outcome(
+    request: HttpRequest, municipality: Municipality, challenge: int, idea: int
+) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    item = get_idea_or_404(request.user, found, idea)
+    if not request.user.has_perm("challenges.manage_challenge", found):
+        raise PermissionDenied
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        services.set_outcome(item, request.user, **form.cleaned_data)
+        messages.success(request, _("Status er gemt, og de, der fulgte idéen, har fået besked."))
+    else:
+        messages.error(request, _("Vælg en status."))
+    return _back_to(item)
+
+
+@login_required
+@municipality_view
+def compare(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    if not request.user.has_perm("challenges.compare", found):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = CompareForm(request.POST)
+        if form.is_valid():
+            ideas = Idea.objects.in_bulk([form.cleaned_data["left"], form.cleaned_data["right"]])
+            left, right = (
+                ideas.get(form.cleaned_data["left"]),
+                ideas.get(form.cleaned_data["right"]),
+            )
+            if left is None or right is None:
+                messages.error(request, _("Idéen findes ikke længere."))
+            else:
+                try:
+                    services.compare(
+                        found,
+                        request.user,
+                        left=left,
+                        right=right,
+                        choice=form.cleaned_data["choice"],
+                    )
+                except ServiceError as exc:
+                    messages.error(request, str(exc))
+        else:
+            messages.error(request, _("Vælg en af de to idéer, eller »Kan ikke vælge«."))
+        return redirect("challenges:compare", municipality=municipality.slug, challenge=found.pk)
+    pair = next_pair_for(found, request.user)
+    answered = found.comparisons.filter(person=request.user).count()
+    return render(
+        request,
+        "challenges/compare.html",
+        {
+            "municipality": municipality,
+            "challenge": found,
+            "pair": pair,
+            "answered": answered,
+        },
+    )
+
+
+@municipality_view
+def ranking(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    stored = Ranking.objects.filter(challenge=found).first()
+    total = found.comparisons.count()
+    if total and (stored is None or stored.n_comparisons != total):
+        # Votes arrived after the last fit: ask for a new one (debounced); show the last.
+        services.schedule_ranking(found.pk)
+    rows: list[dict[str, Any]] = []
+    if stored:
+        ideas = Idea.objects.in_bulk([r["idea"] for r in stored.data])
+        rows = [
+            {**r, "idea": ideas[r["idea"]]}
+            for r in stored.data
+            if r["idea"] in ideas and ideas[r["idea"]].visibility == Visibility.VISIBLE
+        ]
+    return render(
+        request,
+        "challenges/ranking.html",
+        {
+            "municipality": municipality,
+            "challenge": found,
+            "ranking": stored,
+            "rows": rows,
+            "total": total,
+            "can_compare": request.user.has_perm("challenges.compare", found),
+        },
+    )
+
+
+@municipality_view
+def export(
+    request: HttpRequest, municipality: Municipality, challenge: int, fmt: str
+) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    data = exports.challenge_data(found)
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=1)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    elif fmt in exports.CSV_TABLES:
+        body = exports.to_csv(data[exports.CSV_TABLES[fmt]])
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="udfordring-{found.pk}-{fmt}"'
+    return response

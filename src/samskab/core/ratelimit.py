@@ -1,0 +1,38 @@
+"""Per-person limits on posting, counted in the cache (Redis in production).
+
+A fixed window is enough here: the aim is to stop floods and scripts, not to meter fairly.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from samskab.core.errors import ServiceError
+
+# action: (how many, per how many seconds)
+LIMITS: dict[str, tuple[int, int]] = {
+    "idea": (10, 3600),
+    "comment": (30, 600),
+    "flag": (20, 3600),
+    "statement": (20, 3600),
+}
+
+
+class RateLimited(ServiceError):
+    pass
+
+
+def check_rate(person_id: int, action: str) -> None:
+    """Count one more `action` by this person; refuse it when the window is full."""
+    limit, window = LIMITS[action]
+    key = f"rate:{action}:{person_id}"
+    added = cache.add(key, 1, timeout=window)
+    count = 1 if added else cache.incr(key)
+    if count > limit:
+        raise RateLimited(
+            _(
+                "Du har skrevet meget på kort tid. Vent lidt, og prøv så igen. "
+                "Din tekst er ikke gemt endnu, men den står stadig i feltet."
+            )
+        )
