@@ -1,0 +1,589 @@
+"""Read and write Pol.is data; turn an opinion result into the CLI's JSON.
+
+Formats (as exported by Pol.is and published in compdemocracy/openData):
+
+- CSV export folder: ``votes.csv`` (every vote event: timestamp, datetime, comment-id, voter-id,
+  vote with 1 agree / -1 disagree / 0 pass), ``comments.csv`` (comment-id, moderated 1/0/-1,
+  is-meta, ...), ``participants-votes.csv`` (one row per participant, one column per comment
+  id, holding the final vote; blank = not seen).
+- API JSON folder: ``votes.json`` and ``comments.json`` (keys ``pid``/``tid``/``mod`` or
+  ``participant_id``/``statement_id``/``moderated``).
+
+Pol.is's database stores agree as -1; its CSV exports flip that to +1. The JSON fixtures we know
+(from polis-community/red-dwarf) are already flipped (+1 agree; checked against each comment's
+``agree_count``), so JSON votes are read as +1 = agree unless the comments' agree/disagree counts
+show the database convention, or the caller says so.
+
+Every problem with the input raises ``PolisFormatError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from samskab.analysis.opinion import OpinionInput, OpinionResult, input_from_arrays
+
+JsonDict = dict[str, Any]
+
+
+class PolisFormatError(ValueError):
+    """Malformed or inconsistent Pol.is data; the message names the file and line."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        where = f"{path}" if line is None else f"{path}, line {line}"
+        super().__init__(f"{where}: {message}")
+        self.path = str(path)
+        self.line = line
+
+
+VOTES_CSV_COLUMNS = {"timestamp", "datetime", "comment-id", "voter-id", "vote"}
+VOTES_CSV_REQUIRED = {"comment-id", "voter-id", "vote"}
+COMMENTS_CSV_COLUMNS = {
+    "timestamp",
+    "datetime",
+    "comment-id",
+    "author-id",
+    "agrees",
+    "disagrees",
+    "moderated",
+    "is-meta",
+    "is-seed",
+    "group-informed-consensus",
+    "comment-body",
+}
+COMMENTS_CSV_REQUIRED = {"comment-id"}
+# Columns before the per-comment columns of participants-votes.csv.
+PV_HEAD_COLUMNS = (
+    "participant",
+    "xid",
+    "group-id",
+    "n-comments",
+    "n-votes",
+    "n-agree",
+    "n-disagree",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Low-level readers
+# --------------------------------------------------------------------------------------------
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for each record; raises PolisFormatError on malformed CSV."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh, strict=True)
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                yield reader.line_num, row
+    except csv.Error as exc:
+        raise PolisFormatError(path, None, f"malformed CSV: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolisFormatError(path, None, f"not UTF-8: {exc}") from exc
+    except OSError as exc:
+        raise PolisFormatError(path, None, f"cannot read: {exc}") from exc
+
+
+def _read_table(
+    path: Path, allowed: set[str], required: set[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    rows = _csv_rows(path)
+    try:
+        line, header = next(rows)
+    except StopIteration:
+        raise PolisFormatError(path, 1, "empty file, expected a header") from None
+    header = [h.strip() for h in header]
+    unknown = [h for h in header if h not in allowed]
+    if unknown:
+        raise PolisFormatError(path, line, f"unknown column(s) {unknown}")
+    missing = sorted(required - set(header))
+    if missing:
+        raise PolisFormatError(path, line, f"missing column(s) {missing}")
+    if len(set(header)) != len(header):
+        raise PolisFormatError(path, line, "duplicate column names")
+    for line, row in rows:
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise PolisFormatError(path, line, f"{len(row)} fields, header has {len(header)}")
+        yield line, dict(zip(header, row, strict=True))
+
+
+def _vote_value(path: Path, line: int, text: str) -> int:
+    t = text.strip()
+    if t not in ("1", "-1", "0"):
+        raise PolisFormatError(path, line, f"vote {text!r} is not -1, 0 or 1")
+    return int(t)
+
+
+def _id(path: Path, line: int, text: str, what: str) -> str:
+    # Ids are kept exactly as written (no stripping), so they match the source system's ids.
+    if not text.strip():
+        raise PolisFormatError(path, line, f"empty {what}")
+    return text
+
+
+def _bool(path: Path, line: int, text: str) -> bool:
+    t = text.strip().lower()
+    if t in ("true", "t", "1"):
+        return True
+    if t in ("false", "f", "0", ""):
+        return False
+    raise PolisFormatError(path, line, f"{text!r} is not a boolean")
+
+
+def _moderated(path: Path, line: int, text: str) -> int:
+    t = text.strip()
+    if t == "":
+        return 0
+    if t not in ("1", "0", "-1"):
+        raise PolisFormatError(path, line, f"moderated {text!r} is not 1, 0 or -1")
+    return int(t)
+
+
+def _json_items(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line, item) for each element of a top-level JSON array, with its line number."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolisFormatError(path, None, f"cannot read: {exc}") from exc
+    dec = json.JSONDecoder()
+    ws = " \t\r\n"
+
+    def skip(i: int) -> int:
+        while i < len(text) and text[i] in ws:
+            i += 1
+        return i
+
+    def fail(i: int, msg: str) -> PolisFormatError:
+        return PolisFormatError(path, text.count("\n", 0, i) + 1, msg)
+
+    i = skip(0)
+    if i >= len(text) or text[i] != "[":
+        raise fail(i, "expected a JSON array")
+    i = skip(i + 1)
+    if i < len(text) and text[i] == "]":
+        if skip(i + 1) != len(text):
+            raise fail(i + 1, "extra data after the array")
+        return
+    while True:
+        try:
+            item, end = dec.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise PolisFormatError(path, exc.lineno, f"malformed JSON: {exc.msg}") from exc
+        yield text.count("\n", 0, i) + 1, item
+        i = skip(end)
+        if i < len(text) and text[i] == ",":
+            i = skip(i + 1)
+            continue
+        if i < len(text) and text[i] == "]":
+            if skip(i + 1) != len(text):
+                raise fail(i + 1, "extra data after the array")
+            return
+        raise fail(i, "expected ',' or ']'")
+
+
+def _json_field(path: Path, line: int, item: Any, *names: str) -> Any:
+    if not isinstance(item, dict):
+        raise PolisFormatError(path, line, "expected a JSON object")
+    for name in names:
+        if name in item:
+            return item[name]
+    raise PolisFormatError(path, line, f"missing key {' or '.join(repr(n) for n in names)}")
+
+
+def _json_id(path: Path, line: int, value: Any, what: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or value == "":
+        raise PolisFormatError(path, line, f"bad {what} {value!r}")
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Statement metadata
+# --------------------------------------------------------------------------------------------
+
+
+class _Statements:
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.mod: dict[str, int] = {}
+        self.meta: dict[str, bool] = {}
+        self.counts: dict[str, tuple[int, int]] = {}
+
+    def add(self, path: Path, line: int, sid: str, mod: int, meta: bool) -> None:
+        if sid in self.mod:
+            raise PolisFormatError(path, line, f"duplicate comment id {sid!r}")
+        self.ids.append(sid)
+        self.mod[sid] = mod
+        self.meta[sid] = meta
+
+
+def _read_comments_csv(path: Path) -> _Statements:
+    st = _Statements()
+    for line, row in _read_table(path, COMMENTS_CSV_COLUMNS, COMMENTS_CSV_REQUIRED):
+        sid = _id(path, line, row["comment-id"], "comment-id")
+        st.add(
+            path,
+            line,
+            sid,
+            _moderated(path, line, row.get("moderated", "")),
+            _bool(path, line, row.get("is-meta", "")),
+        )
+    return st
+
+
+def _read_comments_json(path: Path) -> _Statements:
+    st = _Statements()
+    for line, item in _json_items(path):
+        sid = _json_id(path, line, _json_field(path, line, item, "tid", "statement_id"), "tid")
+        mod = item.get("mod", item.get("moderated", 0)) if isinstance(item, dict) else 0
+        if mod not in (-1, 0, 1) or isinstance(mod, bool):
+            raise PolisFormatError(path, line, f"moderation {mod!r} is not 1, 0 or -1")
+        meta = item.get("is_meta", False)
+        if not isinstance(meta, bool):
+            raise PolisFormatError(path, line, f"is_meta {meta!r} is not a boolean")
+        st.add(path, line, sid, int(mod), meta)
+        a, d = item.get("agree_count"), item.get("disagree_count")
+        if isinstance(a, int) and isinstance(d, int):
+            st.counts[sid] = (a, d)
+    return st
+
+
+# --------------------------------------------------------------------------------------------
+# Votes
+# --------------------------------------------------------------------------------------------
+
+
+class _Votes:
+    def __init__(self) -> None:
+        self.p_index: dict[str, int] = {}
+        self.s_index: dict[str, int] = {}
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.vals: list[int] = []
+        self.ts: list[float] = []
+
+    def add(self, pid: str, sid: str, value: int, ts: float) -> None:
+        self.rows.append(self.p_index.setdefault(pid, len(self.p_index)))
+        self.cols.append(self.s_index.setdefault(sid, len(self.s_index)))
+        self.vals.append(value)
+        self.ts.append(ts)
+
+
+def _timestamp(path: Path, line: int, text: str) -> float:
+    t = text.strip()
+    if not t:
+        return 0.0
+    try:
+        return float(t)
+    except ValueError:
+        raise PolisFormatError(path, line, f"timestamp {text!r} is not a number") from None
+
+
+def _read_votes_csv(path: Path) -> _Votes:
+    v = _Votes()
+    for line, row in _read_table(path, VOTES_CSV_COLUMNS, VOTES_CSV_REQUIRED):
+        v.add(
+            _id(path, line, row["voter-id"], "voter-id"),
+            _id(path, line, row["comment-id"], "comment-id"),
+            _vote_value(path, line, row["vote"]),
+            _timestamp(path, line, row.get("timestamp", "")),
+        )
+    return v
+
+
+def _read_participants_votes_csv(path: Path) -> tuple[_Votes, dict[str, int | None]]:
+    """Final votes and Pol.is's own group ids (None = not clustered)."""
+    rows = _csv_rows(path)
+    try:
+        line, header = next(rows)
+    except StopIteration:
+        raise PolisFormatError(path, 1, "empty file, expected a header") from None
+    header = [h.strip() for h in header]
+    if not header or header[0] != "participant":
+        raise PolisFormatError(path, line, "first column must be 'participant'")
+    n_head = 0
+    while n_head < len(header) and header[n_head] in PV_HEAD_COLUMNS:
+        n_head += 1
+    if "n-disagree" not in header[:n_head]:
+        raise PolisFormatError(path, line, "missing column 'n-disagree' before the comment ids")
+    comment_ids = header[n_head:]
+    if any(not cid for cid in comment_ids):
+        raise PolisFormatError(path, line, "empty comment id in the header")
+    if len(set(header)) != len(header):
+        raise PolisFormatError(path, line, "duplicate column names")
+    has_group = "group-id" in header[:n_head]
+    g_col = header.index("group-id") if has_group else -1
+    v = _Votes()
+    for cid in comment_ids:
+        v.s_index.setdefault(cid, len(v.s_index))
+    groups: dict[str, int | None] = {}
+    for line, row in rows:
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise PolisFormatError(path, line, f"{len(row)} fields, header has {len(header)}")
+        pid = _id(path, line, row[0], "participant")
+        if pid in groups:
+            raise PolisFormatError(path, line, f"duplicate participant {pid!r}")
+        g = row[g_col].strip() if has_group else ""
+        if g and not g.isdigit():
+            raise PolisFormatError(path, line, f"group-id {g!r} is not an integer")
+        groups[pid] = int(g) if g else None
+        v.p_index[pid] = len(v.p_index)
+        for cid, cell in zip(comment_ids, row[n_head:], strict=True):
+            if cell.strip():
+                v.add(pid, cid, _vote_value(path, line, cell), 0.0)
+    return v, groups
+
+
+def _read_votes_json(path: Path) -> _Votes:
+    v = _Votes()
+    for line, item in _json_items(path):
+        pid = _json_id(path, line, _json_field(path, line, item, "pid", "participant_id"), "pid")
+        sid = _json_id(path, line, _json_field(path, line, item, "tid", "statement_id"), "tid")
+        val = _json_field(path, line, item, "vote")
+        if isinstance(val, bool) or val not in (-1, 0, 1):
+            raise PolisFormatError(path, line, f"vote {val!r} is not -1, 0 or 1")
+        ts = item.get("modified", 0) or 0
+        try:
+            tsf = float(ts)
+        except (TypeError, ValueError):
+            raise PolisFormatError(path, line, f"modified {ts!r} is not a number") from None
+        v.add(pid, sid, int(val), tsf)
+    return v
+
+
+def _assemble(votes: _Votes, st: _Statements | None, flip: bool = False) -> OpinionInput:
+    s_ids = list(st.ids) if st is not None else []
+    known = set(s_ids)
+    s_ids += [s for s in votes.s_index if s not in known]
+    pos = {s: i for i, s in enumerate(s_ids)}
+    remap = np.array([pos[s] for s in votes.s_index], dtype=np.int64)
+    cols = remap[np.asarray(votes.cols, dtype=np.int64)] if votes.cols else np.zeros(0, np.int64)
+    vals = np.asarray(votes.vals, dtype=np.int64)
+    if flip:
+        vals = -vals
+    mod = [False] * len(s_ids)
+    meta = [False] * len(s_ids)
+    if st is not None:
+        for i, s in enumerate(s_ids):
+            # Mod-out = moderated out or meta (OPINION-MATH "Vote matrix").
+            mod[i] = st.mod.get(s, 0) == -1 or st.meta.get(s, False)
+            meta[i] = st.meta.get(s, False)
+    return input_from_arrays(
+        list(votes.p_index),
+        s_ids,
+        np.asarray(votes.rows, dtype=np.int64),
+        cols,
+        vals,
+        np.asarray(votes.ts),
+        mod,
+        meta,
+    )
+
+
+def _json_flip(votes: _Votes, st: _Statements) -> bool:
+    """True when the comments' agree/disagree counts say votes.json uses agree = -1."""
+    if not st.counts:
+        return False
+    inp = _assemble(votes, None)
+    same = flipped = 0
+    for j, sid in enumerate(inp.statement_ids):
+        if sid not in st.counts:
+            continue
+        col = inp.values[inp.cols == j]
+        n_pos, n_neg = int((col == 1).sum()), int((col == -1).sum())
+        a, d = st.counts[sid]
+        same += abs(n_pos - a) + abs(n_neg - d)
+        flipped += abs(n_neg - a) + abs(n_pos - d)
+    return flipped < same
+
+
+def read_polis(path: str | Path, agree: int | None = None) -> OpinionInput:
+    """Read a Pol.is folder: API JSON (votes.json [+ comments.json]), or a CSV export
+    (votes.csv or participants-votes.csv [+ comments.csv]).
+
+    ``agree``: for JSON, the value that means agree (1 or -1); None = detect from the
+    comments' agree_count/disagree_count, else +1. CSV exports always use +1.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise PolisFormatError(folder, None, "not a folder")
+    if (folder / "votes.json").exists():
+        st = (
+            _read_comments_json(folder / "comments.json")
+            if (folder / "comments.json").exists()
+            else None
+        )
+        votes = _read_votes_json(folder / "votes.json")
+        if agree not in (None, 1, -1):
+            raise ValueError("agree must be 1, -1 or None")
+        flip = agree == -1 if agree is not None else (st is not None and _json_flip(votes, st))
+        return _assemble(votes, st, flip)
+    st = _read_comments_csv(folder / "comments.csv") if (folder / "comments.csv").exists() else None
+    if (folder / "votes.csv").exists():
+        return _assemble(_read_votes_csv(folder / "votes.csv"), st)
+    if (folder / "participants-votes.csv").exists():
+        votes, _ = _read_participants_votes_csv(folder / "participants-votes.csv")
+        return _assemble(votes, st)
+    raise PolisFormatError(
+        folder, None, "no votes.json, votes.csv or participants-votes.csv in the folder"
+    )
+
+
+def read_polis_groups(path: str | Path) -> dict[str, int | None]:
+    """Pol.is's own group per participant from participants-votes.csv (None = not clustered)."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / "participants-votes.csv"
+    return _read_participants_votes_csv(p)[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+def result_to_json(result: OpinionResult) -> JsonDict:
+    """The JSON-able dict the CLI ``samskab opinion analyze`` prints."""
+    sids = result.statement_ids
+    return {
+        "participants": [
+            {
+                "id": pid,
+                "x": float(result.x[i]),
+                "y": float(result.y[i]),
+                "group": int(result.group[i]) if result.group[i] >= 0 else None,
+                "n_votes": int(result.n_votes[i]),
+            }
+            for i, pid in enumerate(result.participant_ids)
+        ],
+        "groups": [
+            {
+                "id": g.id,
+                "size": g.size,
+                "repness": [
+                    {"statement": r.statement, "direction": r.direction, "p": r.p, "score": r.score}
+                    for r in g.repness
+                ],
+            }
+            for g in result.groups
+        ],
+        "consensus": {
+            "agree": [c.statement for c in result.consensus_agree],
+            "disagree": [c.statement for c in result.consensus_disagree],
+        },
+        "group_informed_consensus": {
+            s: float(result.group_informed_consensus[j]) for j, s in enumerate(sids)
+        },
+        "pca": {
+            "center": {s: float(result.pca.center[j]) for j, s in enumerate(sids)},
+            "components": [
+                {s: float(result.pca.components[c, j]) for j, s in enumerate(sids)}
+                for c in range(result.pca.components.shape[0])
+            ],
+        },
+        "timing_s": float(result.timing_s),
+    }
+
+
+def write_polis_csv(
+    inp: OpinionInput,
+    folder: str | Path,
+    result: OpinionResult | None = None,
+    texts: Mapping[str, str] | None = None,
+    authors: Mapping[str, str] | None = None,
+    timestamps: Sequence[float] | None = None,
+) -> None:
+    """Write ``votes.csv``, ``comments.csv`` and ``participants-votes.csv`` in Pol.is's export
+    format (agree = +1). ``result`` fills the group-id column; ``texts``/``authors`` map
+    statement ids to body/author; ``timestamps`` (ms, aligned with the votes) default to 0.
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    texts = texts or {}
+    authors = authors or {}
+    pids, sids = inp.participant_ids, inp.statement_ids
+    m = len(sids)
+    agrees = np.bincount(inp.cols[inp.values == 1], minlength=m)
+    disagrees = np.bincount(inp.cols[inp.values == -1], minlength=m)
+    ts = np.zeros(len(inp.rows)) if timestamps is None else np.asarray(timestamps, float)
+    with (out / "votes.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
+        for r, c, v, t in zip(inp.rows, inp.cols, inp.values, ts, strict=True):
+            w.writerow([int(t), "", sids[c], pids[r], int(v)])
+    with (out / "comments.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(
+            [
+                "timestamp",
+                "datetime",
+                "comment-id",
+                "author-id",
+                "agrees",
+                "disagrees",
+                "moderated",
+                "is-meta",
+                "comment-body",
+            ]
+        )
+        for j, s in enumerate(sids):
+            moderated = -1 if inp.mod_out[j] and not inp.is_meta[j] else 1
+            w.writerow(
+                [
+                    0,
+                    "",
+                    s,
+                    authors.get(s, ""),
+                    int(agrees[j]),
+                    int(disagrees[j]),
+                    moderated,
+                    "true" if inp.is_meta[j] else "false",
+                    texts.get(s, ""),
+                ]
+            )
+    n_comments: dict[str, int] = {}
+    for a in authors.values():
+        n_comments[a] = n_comments.get(a, 0) + 1
+    dense: list[dict[int, int]] = [{} for _ in pids]
+    for r, c, v in zip(inp.rows, inp.cols, inp.values, strict=True):
+        dense[r][int(c)] = int(v)
+    res_pos: dict[int, int] = {}
+    if result is not None:
+        where = {p: k for k, p in enumerate(result.participant_ids)}
+        res_pos = {i: where[p] for i, p in enumerate(pids) if p in where}
+    with (out / "participants-votes.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(
+            ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree", *sids]
+        )
+        for i, p in enumerate(pids):
+            row = dense[i]
+            gid = ""
+            if result is not None and i in res_pos:
+                g = int(result.group[res_pos[i]])
+                gid = str(g) if g >= 0 else ""
+            vals = list(row.values())
+            w.writerow(
+                [
+                    p,
+                    gid,
+                    n_comments.get(p, 0),
+                    len(vals),
+                    vals.count(1),
+                    vals.count(-1),
+                    *[row.get(j, "") for j in range(m)],
+                ]
+            )
