@@ -21,8 +21,10 @@ def assert_flat_query_count(
     """A page's query count must not grow with its number of items (no N+1).
 
     `fetch` loads the page (and should assert it rendered); `add_items(n)` adds n more items of
-    the kind the page lists. The page is loaded once to warm caches, measured, grown, measured.
+    the kind the page lists. With one item in place the page is loaded to warm caches,
+    measured, grown by `more` items, and measured again.
     """
+    add_items(1)
     fetch()
     before, _ = count_queries(fetch)
     add_items(more)

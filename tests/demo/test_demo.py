@@ -28,7 +28,7 @@ def test_demo_can_be_loaded_twice_without_duplicates(kommuner, capsys):
     assert "administrator@demo.samskab.dk" in out
     demo = load_demo()
     with scope(municipality=demo.municipality):
-        assert Space.objects.count() == 5
+        assert Space.objects.count() == 6  # five themed spaces and the movement's start
         assert Membership.objects.count() == len(Role)
 
 

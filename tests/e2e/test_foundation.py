@@ -19,6 +19,7 @@ def site(transactional_db, live_server):
 
 
 def log_in(page, site: str, role: str) -> None:
+    page.context.clear_cookies()  # whoever was logged in before is logged out
     page.goto(f"{site}/konto/login/")
     assert_accessible(page)
     page.get_by_label("E-mail").fill(demo_email(role))

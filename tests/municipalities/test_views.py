@@ -151,3 +151,23 @@ def test_municipality_page_query_count_is_flat_in_spaces(town_a, client):
                 services.create_space(movement, town_a.owner, title=f"Rum {i}")
 
     assert_flat_query_count(fetch, add)
+
+
+def test_opening_a_movement_offers_the_mayors_question(kommuner, client):
+    from samskab.challenges.models import Challenge
+
+    municipality = Municipality.objects.get(code="0147")
+    mayor = make_person("borgmester@frb.test")
+    give_role(mayor, municipality, "borgmester")
+    client.force_login(mayor)
+    form = client.get("/kommuner/frederiksberg/start/").content.decode()
+    assert "Hvordan kan bevægelsen starte i vores kommune?" in form
+    client.post(
+        "/kommuner/frederiksberg/start/",
+        {"title": "Fælles Frederiksberg", "mayor_question": "on"},
+    )
+    with scope(municipality=municipality):
+        challenge = Challenge.objects.get()
+    assert challenge.title == "Hvordan kan bevægelsen starte i vores kommune?"
+    assert challenge.posed_by == mayor
+    assert client.get(challenge.get_absolute_url()).status_code == 200

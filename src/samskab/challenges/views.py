@@ -207,15 +207,15 @@ def idea_detail(
     comments = (
         Comment.objects.filter(idea=item).select_related("author").order_by("created_at", "id")
     )
-    if not moderator:
-        visible = [
-            c
-            for c in comments
-            if c.visibility == Visibility.VISIBLE
-            or (user.is_authenticated and c.author_id == user.pk)
-        ]
-    else:
-        visible = list(comments)
+    # Hidden comments keep their place (the template shows a placeholder) so replies stay
+    # readable; comments awaiting approval are shown to their author and moderators only.
+    visible = [
+        c
+        for c in comments
+        if c.visibility != Visibility.PENDING
+        or moderator
+        or (user.is_authenticated and c.author_id == user.pk)
+    ]
     return render(
         request,
         "challenges/idea_detail.html",
