@@ -97,3 +97,44 @@ def test_profile_edit_keeps_input_on_error_and_saves_language(client):
 def test_email_is_never_shown_as_a_name():
     person = User(email="hemmelig@borger.dk")
     assert "hemmelig" not in person.public_name
+
+
+def test_export_of_own_data_holds_profile_roles_and_contributions(client, town_a):
+    import json
+
+    from samskab.challenges import services
+
+    with scopes_disabled():
+        challenge = services.pose_challenge(town_a.public_space, town_a.owner, title="Hvad nu?")
+        services.submit_idea(challenge, town_a.member, title="Min idé her", body="Sådan gør vi det.")
+    client.force_login(town_a.member)
+    response = client.get("/konto/mine-data/")
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["profile"]["email"] == town_a.member.email
+    assert data["profile"]["roles"] == [{"municipality": "0101", "role": "medarbejder"}]
+    assert [i["title"] for i in data["challenges"]["ideas"]] == ["Min idé her"]
+    assert "owner@kbh.test" not in response.content.decode()
+
+
+def test_deleting_the_account_anonymises_but_keeps_contributions(client, town_a):
+    from samskab.challenges import services
+
+    with scopes_disabled():
+        challenge = services.pose_challenge(town_a.public_space, town_a.owner, title="Hvad nu?")
+        idea = services.submit_idea(challenge, town_a.member, title="Min idé her", body="Sådan gør vi det.")
+    client.force_login(town_a.member)
+    wrong = client.post("/konto/slet/", {"password": "forkert"})
+    assert "Adgangskoden er forkert." in wrong.content.decode()
+    assert User.objects.get(pk=town_a.member.pk).is_active
+    response = client.post("/konto/slet/", {"password": "correct horse battery"})
+    assert response.status_code == 302
+    person = User.objects.get(pk=town_a.member.pk)
+    assert not person.is_active and person.display_name == "" and "member@" not in person.email
+    with scopes_disabled():
+        assert not Membership.objects.filter(person=person).exists()
+    html = client.get(idea.get_absolute_url()).content.decode()
+    assert "Min idé her" in html
+    assert "Slettet deltager" in html
+    assert "Medarbejder kbh" not in html
+    assert not client.login(email="member@kbh.test", password="correct horse battery")

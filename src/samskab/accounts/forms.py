@@ -39,3 +39,11 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "pseudonym", "language"]
         labels = {"display_name": _("Dit navn"), "language": _("Sprog")}
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Din adgangskode"),
+        widget=forms.PasswordInput,
+        help_text=_("Så vi ved, at det er dig."),
+    )

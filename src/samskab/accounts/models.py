@@ -68,6 +68,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def public_name(self) -> str:
         """The name others see. Never the email address: that stays private."""
+        if not self.is_active and self.email.endswith("@slettet.invalid"):
+            return str(_("Slettet deltager"))
         return self.display_name or self.pseudonym or str(_("Anonym deltager"))
 
     def save(self, *args: object, **kwargs: object) -> None:

@@ -8,10 +8,13 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Udfordringer og idéer")
 
     def ready(self) -> None:
+        from samskab.accounts.personal_data import EXPORTERS
         from samskab.challenges.demo import add_demo
         from samskab.challenges.panels import space_panel
+        from samskab.challenges.personal_data import export
         from samskab.demo.content import EXTENSIONS
         from samskab.municipalities.panels import SPACE_PANELS
 
         SPACE_PANELS.append(space_panel)
+        EXPORTERS["challenges"] = export
         EXTENSIONS.append(add_demo)

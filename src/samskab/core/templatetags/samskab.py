@@ -22,6 +22,8 @@ def shown_name(obj: object) -> str:
         from django.utils.translation import gettext
 
         return gettext("Slettet deltager")
+    if not author.is_active:
+        return author.public_name
     if getattr(obj, "use_pseudonym", False) and author.pseudonym:
         return author.pseudonym
     return author.public_name

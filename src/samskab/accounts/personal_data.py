@@ -1,0 +1,63 @@
+"""A person's own data: export all of it, or delete the account and keep the contributions.
+
+Each capability registers an exporter from its AppConfig.ready(), so the export grows with the
+product without accounts knowing every app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import logout
+from django.db import transaction
+from django.http import HttpRequest
+from django_scopes import scopes_disabled
+
+from samskab.accounts.models import Affiliation, Membership, User
+
+EXPORTERS: dict[str, Callable[[User], Any]] = {}
+
+
+def _profile(person: User) -> dict[str, Any]:
+    with scopes_disabled():
+        return {
+            "email": person.email,
+            "display_name": person.display_name,
+            "pseudonym": person.pseudonym,
+            "language": person.language,
+            "date_joined": person.date_joined.isoformat(),
+            "roles": [
+                {"municipality": m.municipality.code, "role": m.role}
+                for m in Membership.objects.filter(person=person).select_related("municipality")
+            ],
+            "affiliations": [
+                {"organisation": a.organisation.name, "title": a.title, "level": a.staff_level}
+                for a in Affiliation.objects.filter(person=person).select_related("organisation")
+            ],
+        }
+
+
+EXPORTERS["profile"] = _profile
+
+
+def export_personal_data(person: User) -> dict[str, Any]:
+    with scopes_disabled():
+        return {name: exporter(person) for name, exporter in EXPORTERS.items()}
+
+
+def delete_account(request: HttpRequest, person: User) -> None:
+    """Anonymise the person: what they wrote stays (as "Slettet deltager"), who they were goes."""
+    with transaction.atomic(), scopes_disabled():
+        Membership.objects.filter(person=person).delete()
+        Affiliation.objects.filter(person=person).delete()
+        person.email = f"slettet-{person.pk}@slettet.invalid"
+        person.display_name = ""
+        person.pseudonym = ""
+        person.is_active = False
+        person.is_staff = False
+        person.is_superuser = False
+        person.set_unusable_password()
+        person.save()
+        person.emailaddress_set.all().delete()
+    logout(request)
