@@ -45,6 +45,7 @@ from samskab.challenges.similar import similar_ideas
 from samskab.core.errors import ServiceError
 from samskab.municipalities.access import get_space_or_404, municipality_view
 from samskab.municipalities.models import Municipality
+from samskab.opinions.services import conversations_for_challenge
 
 SORTS = {
     "nyeste": "-created_at",
@@ -117,6 +118,7 @@ def challenge_detail(
             "can_support": user.has_perm("challenges.support", found),
             "phase_form": PhaseForm(initial={"phase": found.phase}),
             "ranking": Ranking.objects.filter(challenge=found).first(),
+            "conversations": conversations_for_challenge(found, user=user),
         },
     )
 

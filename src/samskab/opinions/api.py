@@ -1,3 +1,156 @@
-from ninja import Router
+"""The opinion map in the API: the same lookups, rules and service functions as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_scopes import scope
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from samskab.municipalities.models import Municipality
+from samskab.opinions import services
+from samskab.opinions.access import get_conversation_or_404
+from samskab.opinions.models import Conversation, ConversationAnalysis, Statement
 
 router = Router(tags=["opinions"])
+
+
+class ConversationOut(Schema):
+    id: int
+    title: str
+    question: str
+    space: str
+    challenge: int | None
+    is_open: bool
+    moderation_mode: str
+    participants_can_add: bool
+    url: str
+    map_url: str
+
+
+class StatementOut(Schema):
+    id: int
+    text: str
+    is_seed: bool
+    is_meta: bool
+    moderation: int
+
+
+class VoteIn(Schema):
+    statement: int
+    value: int
+    role: str | None = None
+
+
+class VoteOut(Schema):
+    statement: int
+    value: int
+    role: str
+    created_at: datetime
+
+
+class MessageOut(Schema):
+    message: str
+
+
+class AnalysisOut(Schema):
+    computed_at: datetime | None
+    dirty: bool
+    result: dict[str, Any]
+
+
+def _municipality(code: str) -> Municipality:
+    return get_object_or_404(Municipality, code=code)
+
+
+def _conversation(request: HttpRequest, municipality: Municipality, pk: int) -> Conversation:
+    return get_conversation_or_404(request.user, municipality, pk)
+
+
+def _out(c: Conversation) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "question": c.question,
+        "space": c.space.slug,
+        "challenge": c.challenge_id,
+        "is_open": c.is_open,
+        "moderation_mode": c.moderation_mode,
+        "participants_can_add": c.participants_can_add,
+        "url": c.get_absolute_url(),
+        "map_url": c.get_map_url(),
+    }
+
+
+@router.get("/municipalities/{code}/conversations/{conversation_id}", response=ConversationOut)
+def get_conversation(request: HttpRequest, code: str, conversation_id: int) -> dict[str, Any]:
+    municipality = _municipality(code)
+    with scope(municipality=municipality):
+        return _out(_conversation(request, municipality, conversation_id))
+
+
+@router.get(
+    "/municipalities/{code}/conversations/{conversation_id}/statements",
+    response=list[StatementOut],
+)
+def list_statements(request: HttpRequest, code: str, conversation_id: int) -> list[Statement]:
+    """The statements participants can vote on now."""
+    municipality = _municipality(code)
+    with scope(municipality=municipality):
+        conversation = _conversation(request, municipality, conversation_id)
+        return list(services.votable_statements(conversation).order_by("id"))
+
+
+@router.post(
+    "/municipalities/{code}/conversations/{conversation_id}/votes",
+    response={200: VoteOut, 400: MessageOut, 403: MessageOut},
+    auth=django_auth,
+)
+def cast_vote(request: HttpRequest, code: str, conversation_id: int, payload: VoteIn) -> Status:
+    """Agree (1), disagree (-1) or pass (0). The latest vote counts."""
+    municipality = _municipality(code)
+    with scope(municipality=municipality):
+        conversation = _conversation(request, municipality, conversation_id)
+        statement = Statement.objects.filter(
+            conversation=conversation, pk=payload.statement
+        ).first()
+        if statement is None:
+            raise Http404
+        if not request.user.has_perm("opinions.vote", conversation) and conversation.is_open:
+            return Status(403, {"message": _("Du kan ikke stemme i denne samtale.")})
+        try:
+            vote = services.cast_vote(
+                conversation, statement, request.user, value=payload.value, role=payload.role
+            )
+        except services.ServiceError as exc:
+            return Status(400, {"message": str(exc)})
+        return Status(
+            200,
+            {
+                "statement": statement.pk,
+                "value": vote.value,
+                "role": vote.role,
+                "created_at": vote.created_at,
+            },
+        )
+
+
+@router.get("/municipalities/{code}/conversations/{conversation_id}/analysis", response=AnalysisOut)
+def get_analysis(request: HttpRequest, code: str, conversation_id: int) -> dict[str, Any]:
+    """The last stored opinion map (it is recomputed in the background after votes)."""
+    municipality = _municipality(code)
+    with scope(municipality=municipality):
+        conversation = _conversation(request, municipality, conversation_id)
+        analysis = ConversationAnalysis.objects.filter(conversation=conversation).first()
+        if analysis is None:
+            return {"computed_at": None, "dirty": False, "result": {}}
+        return {
+            "computed_at": analysis.computed_at,
+            "dirty": analysis.dirty,
+            "result": analysis.data,
+        }

@@ -6,3 +6,14 @@ class OpinionsConfig(AppConfig):
     name = "samskab.opinions"
     label = "opinions"
     verbose_name = _("Meningskort")
+
+    def ready(self) -> None:
+        from samskab.demo.content import EXTENSIONS
+        from samskab.municipalities.panels import SPACE_PANELS
+        from samskab.opinions.demo import load_opinions_demo
+        from samskab.opinions.panels import space_panel
+
+        if load_opinions_demo not in EXTENSIONS:
+            EXTENSIONS.append(load_opinions_demo)
+        if space_panel not in SPACE_PANELS:
+            SPACE_PANELS.append(space_panel)

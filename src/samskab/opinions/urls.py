@@ -1,5 +1,40 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samskab.opinions import views
 
 app_name = "opinions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "<slug:municipality>/rum/<slug:space>/samtaler/",
+        views.space_conversations,
+        name="space_conversations",
+    ),
+    path(
+        "<slug:municipality>/rum/<slug:space>/samtaler/ny/",
+        views.conversation_create,
+        name="create",
+    ),
+    path(
+        "<slug:municipality>/samtaler/<int:conversation>/",
+        views.conversation_detail,
+        name="conversation",
+    ),
+    path("<slug:municipality>/samtaler/<int:conversation>/stem/", views.vote, name="vote"),
+    path(
+        "<slug:municipality>/samtaler/<int:conversation>/udsagn/",
+        views.statement_add,
+        name="statement_add",
+    ),
+    path(
+        "<slug:municipality>/samtaler/<int:conversation>/moderation/",
+        views.moderation,
+        name="moderation",
+    ),
+    path(
+        "<slug:municipality>/samtaler/<int:conversation>/aaben-luk/",
+        views.conversation_toggle,
+        name="toggle",
+    ),
+    path("<slug:municipality>/samtaler/<int:conversation>/kort/", views.opinion_map, name="map"),
+]

@@ -1,0 +1,672 @@
+"""State changes for the opinion map: one function per use case, each atomic and audited.
+
+Votes never wait for the math. A vote marks the conversation's stored analysis dirty and, only if
+no recompute is queued yet, queues one (Django's Tasks API) once the vote's transaction commits.
+With a backend that can defer (django-tasks-db in production) the task runs a few seconds later,
+so a burst of votes costs one recompute; the immediate backend of the embedded default runs it at
+once. Pages show the last stored result.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
+from django_tasks import task
+
+from samskab.accounts.models import Role
+from samskab.accounts.roles import user_roles
+from samskab.analysis import opinion
+from samskab.core.errors import ServiceError
+from samskab.core.models import record
+from samskab.core.validators import contains_cpr
+from samskab.municipalities.models import Space
+from samskab.opinions.models import (
+    STATEMENT_MAX_LENGTH,
+    Conversation,
+    ConversationAnalysis,
+    ModerationMode,
+    ModerationState,
+    Participant,
+    Statement,
+    Vote,
+    VoteEvent,
+    VoteValue,
+)
+
+__all__ = ["ServiceError"]
+
+logger = logging.getLogger(__name__)
+
+# How long a deferring backend waits before recomputing, so a burst of votes is one recompute.
+RECOMPUTE_DELAY = timedelta(seconds=5)
+# A recompute queued longer ago than this is taken as lost (a worker died, the enqueue failed
+# after commit) and the next vote queues a new one.
+PENDING_TIMEOUT = timedelta(minutes=10)
+# Above this many participants the map draws base clusters instead of one point per person.
+MAX_POINTS = 3000
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def declarable_roles(user: Any, municipality_id: int) -> list[str]:
+    """The roles a person may vote as in this municipality, in the roles' own order."""
+    held = user_roles(user, municipality_id)
+    return [r.value for r in Role if r.value in held]
+
+
+def votable_statements(conversation: Conversation) -> QuerySet[Statement]:
+    """Statements participants see and vote on: approved ones, and in post-moderation also
+    those no moderator has looked at yet."""
+    states = [ModerationState.IN]
+    if conversation.moderation_mode == ModerationMode.POST:
+        states.append(ModerationState.UNMODERATED)
+    return Statement.objects.filter(conversation=conversation, moderation__in=states)
+
+
+def is_votable(statement: Statement, conversation: Conversation) -> bool:
+    if statement.moderation == ModerationState.IN:
+        return True
+    return (
+        statement.moderation == ModerationState.UNMODERATED
+        and conversation.moderation_mode == ModerationMode.POST
+    )
+
+
+def _clean_text(text: str) -> str:
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        raise ServiceError(_("Skriv et udsagn."))
+    if len(cleaned) > STATEMENT_MAX_LENGTH:
+        raise ServiceError(
+            _("Et udsagn må højst være %(max)d tegn. Dit er %(length)d tegn.")
+            % {"max": STATEMENT_MAX_LENGTH, "length": len(cleaned)}
+        )
+    if contains_cpr(cleaned):
+        raise ServiceError(
+            _(
+                "Teksten ser ud til at indeholde et CPR-nummer. Skriv den uden CPR-nummeret – "
+                "vi gemmer aldrig CPR-numre."
+            )
+        )
+    return cleaned
+
+
+# --------------------------------------------------------------------------------------------
+# Conversations
+# --------------------------------------------------------------------------------------------
+
+
+def create_conversation(
+    space: Space,
+    actor: Any,
+    *,
+    title: str,
+    question: str = "",
+    challenge: Any = None,
+    moderation_mode: str = ModerationMode.POST,
+    participants_can_add: bool = True,
+    statements: Iterable[str] = (),
+) -> Conversation:
+    if challenge is not None and (
+        challenge.municipality_id != space.municipality_id or challenge.space_id != space.pk
+    ):
+        raise ServiceError(_("Udfordringen hører ikke til dette rum."))
+    texts = [_clean_text(t) for t in statements if t.strip()]
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            municipality_id=space.municipality_id,
+            space=space,
+            challenge=challenge,
+            title=title,
+            question=question,
+            moderation_mode=moderation_mode,
+            participants_can_add=participants_can_add,
+            created_by=_actor(actor),
+        )
+        ConversationAnalysis.objects.create(
+            municipality_id=space.municipality_id, conversation=conversation
+        )
+        for text in dict.fromkeys(texts):
+            Statement.objects.create(
+                municipality_id=space.municipality_id,
+                conversation=conversation,
+                text=text,
+                author=_actor(actor),
+                is_seed=True,
+                moderation=ModerationState.IN,
+            )
+        record(
+            space.municipality_id,
+            actor,
+            "conversation.created",
+            conversation,
+            title=title,
+            space=space.pk,
+        )
+    return conversation
+
+
+def set_open(conversation: Conversation, actor: Any, *, is_open: bool) -> Conversation:
+    with transaction.atomic():
+        conversation.is_open = is_open
+        conversation.closed_at = None if is_open else timezone.now()
+        conversation.save(update_fields=["is_open", "closed_at"])
+        record(
+            conversation.municipality_id,
+            actor,
+            "conversation.opened" if is_open else "conversation.closed",
+            conversation,
+        )
+    return conversation
+
+
+def close_conversation(conversation: Conversation, actor: Any) -> Conversation:
+    return set_open(conversation, actor, is_open=False)
+
+
+def open_conversation(conversation: Conversation, actor: Any) -> Conversation:
+    return set_open(conversation, actor, is_open=True)
+
+
+def conversations_for_challenge(challenge: Any, user: Any = None) -> list[Conversation]:
+    """The conversations attached to a challenge, for the challenge page to link to.
+
+    With `user`, only if that person may see the challenge's space (a conversation's visibility
+    follows its space). Call inside the challenge's municipality scope.
+    """
+    if user is not None and not user.has_perm("municipalities.view_space", challenge.space):
+        return []
+    return list(
+        Conversation.objects.filter(challenge=challenge)
+        .select_related("municipality", "space")
+        .order_by("-created_at", "-id")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Statements
+# --------------------------------------------------------------------------------------------
+
+
+def add_statement(
+    conversation: Conversation,
+    actor: Any,
+    *,
+    text: str,
+    is_meta: bool = False,
+) -> Statement:
+    """A new statement. From a moderator or someone running the conversation it is a seed
+    statement, approved at once; from a participant it follows the moderation mode."""
+    if not conversation.is_open:
+        raise ServiceError(_("Samtalen er lukket, så der kan ikke komme nye udsagn."))
+    cleaned = _clean_text(text)
+    seeds = actor.has_perm("opinions.moderate_conversation", conversation) or actor.has_perm(
+        "opinions.change_conversation", conversation
+    )
+    if not seeds and not conversation.participants_can_add:
+        raise ServiceError(_("I denne samtale kan deltagerne ikke tilføje udsagn."))
+    with transaction.atomic():
+        if Statement.objects.filter(conversation=conversation, text__iexact=cleaned).exists():
+            raise ServiceError(_("Det udsagn findes allerede i samtalen."))
+        statement = Statement.objects.create(
+            municipality_id=conversation.municipality_id,
+            conversation=conversation,
+            text=cleaned,
+            author=_actor(actor),
+            is_seed=seeds,
+            is_meta=is_meta and seeds,
+            moderation=ModerationState.IN if seeds else ModerationState.UNMODERATED,
+        )
+        record(
+            conversation.municipality_id,
+            actor,
+            "statement.added",
+            statement,
+            conversation=conversation.pk,
+            seed=seeds,
+        )
+    return statement
+
+
+def moderate_statement(
+    statement: Statement,
+    actor: Any,
+    *,
+    state: int,
+    is_meta: bool | None = None,
+    reason: str = "",
+) -> Statement:
+    if state not in ModerationState.values:
+        raise ServiceError(_("Vælg godkend eller afvis."))
+    with transaction.atomic():
+        statement.moderation = state
+        if is_meta is not None:
+            statement.is_meta = is_meta
+        statement.moderation_reason = reason.strip()[:500]
+        statement.moderated_at = timezone.now()
+        statement.save(update_fields=["moderation", "is_meta", "moderation_reason", "moderated_at"])
+        record(
+            statement.municipality_id,
+            actor,
+            "statement.moderated",
+            statement,
+            state=state,
+            is_meta=statement.is_meta,
+            reason=statement.moderation_reason,
+        )
+        # Moderating out (or marking meta) changes the map: the statement stops counting.
+        mark_dirty(statement.conversation_id)
+    return statement
+
+
+# --------------------------------------------------------------------------------------------
+# Votes
+# --------------------------------------------------------------------------------------------
+
+
+def _participant(conversation: Conversation, person: Any) -> Participant:
+    found = Participant.objects.filter(conversation=conversation, person=person).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(
+                municipality_id=conversation.municipality_id,
+                conversation=conversation,
+                person=person,
+            )
+    except IntegrityError:
+        # Two first votes from the same person at once: the database kept one participant.
+        return Participant.objects.get(conversation=conversation, person=person)
+
+
+def current_role(conversation: Conversation, person: Any) -> str:
+    """The role the person voted as last in this conversation, else their first role."""
+    roles = declarable_roles(person, conversation.municipality_id)
+    last = (
+        Participant.objects.filter(conversation=conversation, person=person)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if last and last in roles:
+        return last
+    return roles[0] if roles else ""
+
+
+def cast_vote(
+    conversation: Conversation,
+    statement: Statement,
+    actor: Any,
+    *,
+    value: int,
+    role: str | None = None,
+) -> Vote:
+    """Agree (+1), disagree (-1) or pass (0). The latest vote counts; every vote is kept."""
+    if not getattr(actor, "is_authenticated", False):
+        raise ServiceError(_("Log ind for at stemme."))
+    if value not in VoteValue.values:
+        raise ServiceError(_("Vælg enig, uenig eller spring over."))
+    if statement.conversation_id != conversation.pk:
+        raise ServiceError(_("Udsagnet hører ikke til denne samtale."))
+    if not conversation.is_open:
+        raise ServiceError(_("Samtalen er lukket, så du kan ikke stemme længere."))
+    roles = declarable_roles(actor, conversation.municipality_id)
+    if role:
+        if role not in roles:
+            raise ServiceError(_("Du kan kun stemme som en rolle, du har i kommunen."))
+    else:
+        role = current_role(conversation, actor)
+    with transaction.atomic():
+        # Read the statement's state again inside the transaction: a moderator may just have
+        # taken it out.
+        state = (
+            Statement.objects.filter(pk=statement.pk).values_list("moderation", flat=True).first()
+        )
+        if state is None:
+            raise ServiceError(_("Udsagnet findes ikke længere."))
+        statement.moderation = state
+        if not is_votable(statement, conversation):
+            raise ServiceError(
+                _("Udsagnet er ikke med i samtalen lige nu, så du kan ikke stemme på det.")
+            )
+        participant = _participant(conversation, actor)
+        now = timezone.now()
+        vote, _created = Vote.objects.update_or_create(
+            participant=participant,
+            statement=statement,
+            defaults={"value": value, "role": role, "created_at": now},
+            create_defaults={
+                "municipality_id": conversation.municipality_id,
+                "conversation": conversation,
+                "value": value,
+                "role": role,
+                "created_at": now,
+            },
+        )
+        VoteEvent.objects.create(
+            municipality_id=conversation.municipality_id,
+            conversation=conversation,
+            statement=statement,
+            participant=participant,
+            value=value,
+            role=role,
+            created_at=now,
+        )
+        if participant.role != role:
+            Participant.objects.filter(pk=participant.pk).update(role=role)
+        record(
+            conversation.municipality_id,
+            actor,
+            "statement.voted",
+            statement,
+            value=value,
+            role=role,
+        )
+        mark_dirty(conversation.pk)
+    return vote
+
+
+def next_statement(
+    conversation: Conversation, person: Any, *, rng: random.Random | None = None
+) -> Statement | None:
+    """The statement to show a participant next: one they have not voted on, drawn with the
+    Pol.is priority of the last stored result as weight (Pol.is draws at random by priority so
+    that not everyone sees the same order). Without a result yet: the one with fewest votes.
+    """
+    candidates = votable_statements(conversation)
+    n_seen = 0
+    if getattr(person, "is_authenticated", False):
+        seen = list(
+            Vote.objects.filter(conversation=conversation, participant__person=person).values_list(
+                "statement_id", flat=True
+            )
+        )
+        n_seen = len(seen)
+        candidates = candidates.exclude(pk__in=seen)
+    data = _analysis_data(conversation)
+    stats = data.get("statements") or {}
+    if not stats:
+        return (
+            candidates.annotate(n_votes=Count("votes"))
+            .order_by("n_votes", "created_at", "id")
+            .first()
+        )
+    pool = list(candidates.order_by("id"))
+    if not pool:
+        return None
+    fresh = {False: new_statement_priority(False), True: new_statement_priority(True)}
+    weights = [float(stats.get(str(s.pk), {}).get("priority", fresh[s.is_meta])) for s in pool]
+    if sum(weights) <= 0:
+        return pool[0]
+    if rng is None:
+        # Stable for one person at one point (reloading shows the same card), varied across
+        # people and as they vote.
+        rng = random.Random(f"{conversation.pk}:{getattr(person, 'pk', None)}:{n_seen}")  # noqa: S311
+    return rng.choices(pool, weights=weights, k=1)[0]
+
+
+def new_statement_priority(is_meta: bool = False) -> float:
+    """Priority of a statement nobody has voted on yet (Pol.is's formula with S = A = D = 0)."""
+    zero = np.zeros((1, 1), dtype=np.int64)
+    return float(
+        opinion.priority(zero, zero, zero, np.zeros(1), np.array([is_meta], dtype=bool))[0]
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The analysis in the background
+# --------------------------------------------------------------------------------------------
+
+
+def _analysis_data(conversation: Conversation) -> dict[str, Any]:
+    data = (
+        ConversationAnalysis.objects.filter(conversation=conversation)
+        .values_list("data", flat=True)
+        .first()
+    )
+    return data or {}
+
+
+def mark_dirty(conversation_id: int) -> bool:
+    """Mark the stored analysis out of date and queue a recompute unless one is queued.
+
+    Call inside the change's transaction; the task is enqueued on commit. Returns whether this
+    call queued it. The claim is one UPDATE ... WHERE not pending, so two votes at once cannot
+    both queue a task.
+    """
+    analysis = ConversationAnalysis.objects.filter(conversation_id=conversation_id)
+    if not analysis.update(dirty=True, version=F("version") + 1):
+        conversation = Conversation.objects.get(pk=conversation_id)
+        ConversationAnalysis.objects.get_or_create(
+            conversation=conversation,
+            defaults={"municipality_id": conversation.municipality_id, "dirty": True, "version": 1},
+        )
+    now = timezone.now()
+    claimed = analysis.filter(
+        Q(pending_since__isnull=True) | Q(pending_since__lt=now - PENDING_TIMEOUT)
+    ).update(pending_since=now)
+    if claimed:
+        transaction.on_commit(lambda: enqueue_recompute(conversation_id))
+    return bool(claimed)
+
+
+def enqueue_recompute(conversation_id: int) -> None:
+    recompute = recompute_conversation
+    if recompute.get_backend().supports_defer:
+        recompute = recompute.using(run_after=timezone.now() + RECOMPUTE_DELAY)
+    try:
+        recompute.enqueue(conversation_id)
+    except Exception:  # noqa: BLE001 - a lost enqueue is retried by the next vote (PENDING_TIMEOUT)
+        logger.exception("could not enqueue the recompute of conversation %s", conversation_id)
+
+
+@task()
+def recompute_conversation(conversation_id: int) -> int:
+    """Background task: recompute one conversation's opinion map. Returns the version stored."""
+    with scopes_disabled():
+        conversation = (
+            Conversation.objects.select_related("municipality").filter(pk=conversation_id).first()
+        )
+    if conversation is None:
+        return 0
+    with scope(municipality=conversation.municipality):
+        return recompute(conversation)
+
+
+def build_input(conversation: Conversation) -> opinion.OpinionInput:
+    """The vote matrix of a conversation, straight from the current votes (latest wins).
+
+    Participant ids are participant primary keys, statement ids statement primary keys, as
+    strings; each participant's declared role is the role of their latest vote.
+    """
+    statements = list(
+        Statement.objects.filter(conversation=conversation)
+        .order_by("id")
+        .values_list("pk", "moderation", "is_meta")
+    )
+    participants = list(
+        Participant.objects.filter(conversation=conversation)
+        .order_by("id")
+        .values_list("pk", "role")
+    )
+    s_pos = {pk: j for j, (pk, _m, _meta) in enumerate(statements)}
+    p_pos = {pk: i for i, (pk, _r) in enumerate(participants)}
+    votes = Vote.objects.filter(conversation=conversation).values_list(
+        "participant_id", "statement_id", "value"
+    )
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[int] = []
+    for pid, sid, value in votes.iterator(chunk_size=20_000):
+        rows.append(p_pos[pid])
+        cols.append(s_pos[sid])
+        vals.append(value)
+    return opinion.input_from_arrays(
+        [str(pk) for pk, _r in participants],
+        [str(pk) for pk, _m, _meta in statements],
+        rows,
+        cols,
+        vals,
+        mod_out=[m == ModerationState.OUT or meta for _pk, m, meta in statements],
+        is_meta=[meta for _pk, _m, meta in statements],
+        roles={str(pk): r for pk, r in participants if r},
+    )
+
+
+def _rep(r: opinion.RepStatement) -> dict[str, Any]:
+    return {
+        "statement": r.statement,
+        "direction": r.direction,
+        "n_success": int(r.n_success),
+        "n_trials": int(r.n_trials),
+        "p": float(r.p),
+        "score": float(r.score),
+    }
+
+
+def _counts(c: opinion.VoteCounts, sids: Sequence[str]) -> dict[str, list[int]]:
+    return {
+        s: [int(c.n_agree[j]), int(c.n_disagree[j]), int(c.n_seen[j])]
+        for j, s in enumerate(sids)
+        if c.n_seen[j]
+    }
+
+
+def result_data(inp: opinion.OpinionInput, result: opinion.OpinionResult) -> dict[str, Any]:
+    """What the pages and the API need from a result, as JSON (ids are strings)."""
+    sids = result.statement_ids
+    m = len(sids)
+    agree = np.bincount(inp.cols[inp.values == 1], minlength=m)
+    disagree = np.bincount(inp.cols[inp.values == -1], minlength=m)
+    seen = np.bincount(inp.cols, minlength=m)
+    voted = result.n_votes > 0
+    points = [
+        [pid, round(float(result.x[i]), 5), round(float(result.y[i]), 5), int(result.group[i])]
+        for i, pid in enumerate(result.participant_ids)
+        if voted[i]
+    ]
+    base_group = {}
+    for i in np.flatnonzero(result.base_cluster >= 0):
+        base_group[int(result.base_cluster[i])] = int(result.group[i])
+    return {
+        "format": 1,
+        "n_participants": int(voted.sum()),
+        "n_votes": len(inp.values),
+        "n_clustered": int(result.in_conv.sum()),
+        "statements": {
+            s: {
+                "agree": int(agree[j]),
+                "disagree": int(disagree[j]),
+                "seen": int(seen[j]),
+                "gic": float(result.group_informed_consensus[j]),
+                "ric": float(result.role_informed_consensus[j]),
+                "priority": float(result.priority[j]),
+                "mod_out": bool(inp.mod_out[j]),
+            }
+            for j, s in enumerate(sids)
+        },
+        "points": points if len(points) <= MAX_POINTS else [],
+        "base_clusters": [
+            [
+                round(float(result.base_centers[b, 0]), 5),
+                round(float(result.base_centers[b, 1]), 5),
+                int(result.base_sizes[b]),
+                base_group.get(int(result.base_ids[b]), -1),
+            ]
+            for b in range(len(result.base_ids))
+        ],
+        "groups": [
+            {
+                "id": g.id,
+                "size": g.size,
+                "center": [float(g.center[0]), float(g.center[1])],
+                "repness": [_rep(r) for r in g.repness],
+                "counts": _counts(result.group_counts[k], sids),
+            }
+            for k, g in enumerate(result.groups)
+        ],
+        "consensus": {
+            "agree": [
+                {
+                    "statement": c.statement,
+                    "p": float(c.p),
+                    "n_success": int(c.n_success),
+                    "n_trials": int(c.n_trials),
+                }
+                for c in result.consensus_agree
+            ],
+            "disagree": [
+                {
+                    "statement": c.statement,
+                    "p": float(c.p),
+                    "n_success": int(c.n_success),
+                    "n_trials": int(c.n_trials),
+                }
+                for c in result.consensus_disagree
+            ],
+        },
+        "roles": [
+            {
+                "role": r.role,
+                "size": r.size,
+                "counts": _counts(r.counts, sids),
+                "repness": [_rep(x) for x in r.repness],
+            }
+            for r in result.roles
+        ],
+        "timing_s": float(result.timing_s),
+    }
+
+
+def compute(conversation: Conversation, *, seed: int = 0) -> dict[str, Any]:
+    inp = build_input(conversation)
+    if len(inp.values) == 0:
+        return {
+            "format": 1,
+            "n_participants": 0,
+            "n_votes": 0,
+            "n_clustered": 0,
+            "statements": {},
+            "points": [],
+            "base_clusters": [],
+            "groups": [],
+            "consensus": {"agree": [], "disagree": []},
+            "roles": [],
+            "timing_s": 0.0,
+        }
+    return result_data(inp, opinion.analyze(inp, seed=seed))
+
+
+def recompute(conversation: Conversation, *, seed: int = 0) -> int:
+    """Compute and store the map now. Votes arriving meanwhile queue another recompute."""
+    analysis = ConversationAnalysis.objects.filter(conversation=conversation)
+    if not analysis.exists():
+        ConversationAnalysis.objects.create(
+            municipality_id=conversation.municipality_id, conversation=conversation
+        )
+    # Clear the flags before reading the votes: a vote after this point queues a new run.
+    analysis.update(pending_since=None, dirty=False)
+    version = analysis.values_list("version", flat=True).first() or 0
+    try:
+        data = compute(conversation, seed=seed)
+    except Exception as exc:  # noqa: BLE001 - keep the last good map; say what went wrong
+        logger.exception("opinion analysis of conversation %s failed", conversation.pk)
+        analysis.update(dirty=True, error=f"{exc.__class__.__name__}: {exc}"[:200])
+        raise
+    # Never let a slow, older run overwrite a newer result.
+    analysis.filter(computed_version__lte=version).update(
+        data=data, computed_at=timezone.now(), computed_version=version, error=""
+    )
+    return version
