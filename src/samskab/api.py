@@ -3,8 +3,10 @@
 from ninja import NinjaAPI
 
 from samskab.challenges.api import router as challenges_router
+from samskab.complexity.api import router as complexity_router
 from samskab.municipalities.api import router as municipalities_router
 from samskab.opinions.api import router as opinions_router
+from samskab.reflection.api import router as reflection_router
 
 api = NinjaAPI(
     title="Samskab API",
@@ -15,3 +17,5 @@ api = NinjaAPI(
 api.add_router("/", municipalities_router)
 api.add_router("/", challenges_router)
 api.add_router("/", opinions_router)
+api.add_router("/", complexity_router)
+api.add_router("/", reflection_router)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "samskab.notifications",
     "samskab.challenges",
     "samskab.opinions",
+    "samskab.complexity",
+    "samskab.reflection",
     "samskab.demo",
 ]
 

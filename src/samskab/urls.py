@@ -16,6 +16,8 @@ urlpatterns = [
     path("konto/", include("samskab.notifications.urls")),
     path("kommuner/", include("samskab.challenges.urls")),
     path("kommuner/", include("samskab.opinions.urls")),
+    path("kommuner/", include("samskab.complexity.urls")),
+    path("kommuner/", include("samskab.reflection.urls")),
     path("kommuner/", include("samskab.municipalities.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
