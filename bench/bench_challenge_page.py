@@ -54,21 +54,45 @@ def fill() -> tuple[str, str]:
         challenge = services.pose_challenge(space, people[0], title="Udfordring?")
         ideas = Idea.objects.bulk_create(
             Idea(
-                municipality=municipality, challenge=challenge, author=rng.choice(people),
-                title=f"Idé nummer {i} om fællesskab", body="Tekst " * 40,
-                support_count=rng.randint(0, 50), comment_count=10,
+                municipality=municipality,
+                challenge=challenge,
+                author=rng.choice(people),
+                title=f"Idé nummer {i} om fællesskab",
+                body="Tekst " * 40,
+                support_count=rng.randint(0, 50),
+                comment_count=10,
             )
             for i in range(N_IDEAS)
         )
         Comment.objects.bulk_create(
-            Comment(municipality=municipality, idea=ideas[i % N_IDEAS], author=rng.choice(people),
-                    body="En kommentar med lidt tekst i.")
+            Comment(
+                municipality=municipality,
+                idea=ideas[i % N_IDEAS],
+                author=rng.choice(people),
+                body="En kommentar med lidt tekst i.",
+            )
             for i in range(N_COMMENTS)
         )
         Support.objects.bulk_create(
             Support(municipality=municipality, idea=idea, person=people[1]) for idea in ideas[:300]
         )
-    return challenge.get_absolute_url(), ideas[0].get_absolute_url()
+        # A second challenge with 10,000 ideas for the similar-ideas box (≤ 50 ms target).
+        big = services.pose_challenge(space, people[0], title="Stor udfordring?")
+        words = (
+            "ældre fællesskab spisning cykel klima regnvand unge fritid bibliotek skole "
+            "forening nabo gåtur besøgsven værksted"
+        ).split()
+        Idea.objects.bulk_create(
+            Idea(
+                municipality=municipality,
+                challenge=big,
+                author=rng.choice(people),
+                title=" ".join(rng.choices(words, k=5)),
+                body=" ".join(rng.choices(words, k=50)),
+            )
+            for _ in range(10_000)
+        )
+    return challenge.get_absolute_url(), ideas[0].get_absolute_url(), big.get_absolute_url()
 
 
 def time_page(client: Client, url: str) -> tuple[float, float, int]:
@@ -82,7 +106,11 @@ def time_page(client: Client, url: str) -> tuple[float, float, int]:
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     samples.sort()
-    return statistics.median(samples), samples[int(0.95 * len(samples)) - 1], len(ctx.captured_queries)
+    return (
+        statistics.median(samples),
+        samples[int(0.95 * len(samples)) - 1],
+        len(ctx.captured_queries),
+    )
 
 
 def main() -> None:
@@ -92,7 +120,7 @@ def main() -> None:
         connection.settings_dict["TEST"]["NAME"] = "test_samskab_bench"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        challenge_url, idea_url = fill()
+        challenge_url, idea_url, big_url = fill()
         from samskab.accounts.models import User
 
         client = Client()
@@ -104,6 +132,10 @@ def main() -> None:
             (f"challenge, {N_IDEAS} ideas / {N_COMMENTS} comments (page 1)", challenge_url),
             ("challenge, most supported first", challenge_url + "?sorter=mest-stoettede"),
             ("idea with 10 comments", idea_url),
+            (
+                "similar ideas while typing, 10,000 ideas",
+                big_url + "lignende/?title=f%C3%A6llesskab+for+%C3%A6ldre&body=spisning+med+naboer",
+            ),
         ]:
             p50, p95, queries = time_page(client, url)
             print(f"| {name} | {vendor} | {p50:.1f} | {p95:.1f} | {queries} |")

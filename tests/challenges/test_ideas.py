@@ -262,3 +262,19 @@ def test_pending_ideas_wait_for_a_moderator(client, town_a, citizen, moderator):
     )
     client.force_login(town_a.member)
     assert "Min idé her" in client.get(url(challenge)).content.decode()
+
+
+def test_similar_ideas_follow_new_and_hidden_ideas(client, challenge, citizen, moderator):
+    from samskab.challenges import services
+
+    first = add_idea(challenge, citizen, "Spisefællesskaber for ældre", "Fællesspisning i huset.")
+    query = {"title": "fællesspisning for de ældre"}
+    assert "Spisefællesskaber" in client.get(url(challenge, "lignende/"), query).content.decode()
+    add_idea(challenge, citizen, "Fællesspisning med familier", "Ældre og familier spiser sammen.")
+    html = client.get(url(challenge, "lignende/"), query).content.decode()
+    assert "Fællesspisning med familier" in html
+    with scopes_disabled():
+        services.moderate(first, moderator, visibility="hidden", reason="Dublet")
+    html = client.get(url(challenge, "lignende/"), query).content.decode()
+    assert "Spisefællesskaber" not in html
+    assert "Fællesspisning med familier" in html

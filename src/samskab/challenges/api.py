@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django_scopes import scope
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -141,7 +141,7 @@ def submit_idea(request: HttpRequest, code: str, challenge_id: int, payload: Ide
             person=request.user,
         )
         if not form.is_valid():
-            return 400, {"detail": form.errors.get_json_data()}
+            return Status(400, {"detail": form.errors.get_json_data()})
         try:
             idea = services.submit_idea(
                 challenge,
@@ -151,8 +151,8 @@ def submit_idea(request: HttpRequest, code: str, challenge_id: int, payload: Ide
                 category=form.cleaned_data.get("category"),
             )
         except ServiceError as exc:
-            return 400, {"detail": str(exc)}
-        return 201, _idea_out(idea)
+            return Status(400, {"detail": str(exc)})
+        return Status(201, _idea_out(idea))
 
 
 @router.post(
@@ -169,8 +169,8 @@ def support(request: HttpRequest, code: str, challenge_id: int, idea_id: int) ->
         try:
             services.support(idea, request.user)
         except ServiceError as exc:
-            return 400, {"detail": str(exc)}
-        return 204, None
+            return Status(400, {"detail": str(exc)})
+        return Status(204, None)
 
 
 @router.delete(
@@ -187,8 +187,8 @@ def withdraw_support(request: HttpRequest, code: str, challenge_id: int, idea_id
         try:
             services.withdraw_support(idea, request.user)
         except ServiceError as exc:
-            return 400, {"detail": str(exc)}
-        return 204, None
+            return Status(400, {"detail": str(exc)})
+        return Status(204, None)
 
 
 @router.get(M + "/challenges/{challenge_id}/ideas/{idea_id}/comments", response=list[CommentOut])
@@ -229,7 +229,7 @@ def add_comment(
         )
         form = CommentForm({"body": payload.body, "parent": payload.parent_id or ""})
         if not form.is_valid():
-            return 400, {"detail": form.errors.get_json_data()}
+            return Status(400, {"detail": form.errors.get_json_data()})
         parent = None
         if payload.parent_id:
             parent = Comment.objects.filter(idea=idea, pk=payload.parent_id).first()
@@ -240,14 +240,17 @@ def add_comment(
                 idea, request.user, body=form.cleaned_data["body"], parent=parent
             )
         except ServiceError as exc:
-            return 400, {"detail": str(exc)}
-        return 201, {
-            "id": comment.pk,
-            "parent_id": comment.parent_id,
-            "body": comment.body,
-            "deleted": False,
-            "created_at": comment.created_at,
-        }
+            return Status(400, {"detail": str(exc)})
+        return Status(
+            201,
+            {
+                "id": comment.pk,
+                "parent_id": comment.parent_id,
+                "body": comment.body,
+                "deleted": False,
+                "created_at": comment.created_at,
+            },
+        )
 
 
 @router.get(
@@ -259,8 +262,8 @@ def next_pair(request: HttpRequest, code: str, challenge_id: int) -> Any:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         pair = next_pair_for(challenge, request.user)
         if pair is None:
-            return 204, None
-        return 200, {"left": _idea_out(pair[0]), "right": _idea_out(pair[1])}
+            return Status(204, None)
+        return Status(200, {"left": _idea_out(pair[0]), "right": _idea_out(pair[1])})
 
 
 @router.post(
@@ -281,8 +284,8 @@ def compare(request: HttpRequest, code: str, challenge_id: int, payload: Compari
         try:
             services.compare(challenge, request.user, left=left, right=right, choice=payload.choice)
         except ServiceError as exc:
-            return 400, {"detail": str(exc)}
-        return 201, None
+            return Status(400, {"detail": str(exc)})
+        return Status(201, None)
 
 
 @router.get(M + "/challenges/{challenge_id}/ranking")

@@ -1,30 +1,57 @@
-"""Similar ideas while typing: a character n-gram index per challenge, kept in the cache.
+"""Similar ideas while typing: a character n-gram index per challenge, kept in process memory.
 
-The index (samskab.analysis.similarity) is built once per challenge and version of its ideas
-(count and newest id), so a person typing costs one cache read and one query per keystroke pause.
+Building the index for 10,000 ideas takes about a second and a half, so it is built once per
+process and then kept in step incrementally: each request compares the challenge's visible idea
+ids with the index's and adds or removes only the difference (about a millisecond an idea; see
+bench/results/similarity.md). A process-local dict rather than the shared cache, because
+deserialising the index costs as much as the query itself.
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db.models import Count, Max
+import threading
 
 from samskab.analysis.similarity import SimilarityIndex
 from samskab.challenges.models import Challenge, Idea, Visibility
 
+_INDEXES: dict[tuple[int, str], SimilarityIndex] = {}
+_LOCK = threading.Lock()
+_MAX_CHALLENGES = 64  # bounded memory per process: drop the oldest index beyond this
+
+
+def _text(title: str, body: str) -> str:
+    return f"{title}\n{body}"
+
 
 def _index(challenge: Challenge) -> SimilarityIndex:
     visible = Idea.objects.filter(challenge=challenge, visibility=Visibility.VISIBLE)
-    version = visible.aggregate(n=Count("pk"), newest=Max("pk"))
-    key = f"similar:{challenge.pk}:{version['n']}:{version['newest']}"
-    blob = cache.get(key)
-    if blob is not None:
-        return SimilarityIndex.from_bytes(blob)
-    index = SimilarityIndex(
-        (pk, f"{title}\n{body}") for pk, title, body in visible.values_list("pk", "title", "body")
-    )
-    cache.set(key, index.to_bytes(), timeout=3600)
-    return index
+    current = set(visible.values_list("pk", flat=True))
+    # The creation time is part of the key, so a new challenge that reuses an old id (a test
+    # database, a restored backup) never meets the old challenge's index.
+    key = (challenge.pk, challenge.created_at.isoformat())
+    with _LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            index = SimilarityIndex(
+                (pk, _text(title, body))
+                for pk, title, body in visible.values_list("pk", "title", "body")
+            )
+            if len(_INDEXES) >= _MAX_CHALLENGES:
+                _INDEXES.pop(next(iter(_INDEXES)))
+            _INDEXES[key] = index
+            return index
+        known = set(index.ids)
+        for pk in known - current:
+            index.remove(pk)
+        added = current - known
+        if added:
+            index.add_many(
+                (pk, _text(title, body))
+                for pk, title, body in Idea.objects.filter(pk__in=added).values_list(
+                    "pk", "title", "body"
+                )
+            )
+        return index
 
 
 def similar_ideas(challenge: Challenge, text: str, k: int = 5) -> list[tuple[Idea, float]]:
