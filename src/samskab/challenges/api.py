@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,7 +18,6 @@ from samskab.challenges.access import get_challenge_or_404, get_idea_or_404, ide
 from samskab.challenges.forms import CommentForm, IdeaForm
 from samskab.challenges.models import Challenge, ChallengeStatus, Comment, Idea, Ranking, Visibility
 from samskab.challenges.ranking import next_pair_for
-from samskab.core.errors import ServiceError
 from samskab.municipalities.access import visible_spaces
 from samskab.municipalities.models import Municipality
 
@@ -77,8 +78,19 @@ class Message(Schema):
     detail: Any
 
 
-def _municipality(code: str) -> Municipality:
-    return get_object_or_404(Municipality, code=code)
+@contextmanager
+def _scoped(code: str) -> Iterator[Municipality]:
+    """The municipality of the URL, with its scope open for the rest of the endpoint."""
+    municipality = get_object_or_404(Municipality, code=code)
+    with scope(municipality=municipality):
+        yield municipality
+
+
+def _idea(
+    request: HttpRequest, municipality: Municipality, challenge_id: int, idea_id: int
+) -> Idea:
+    challenge = get_challenge_or_404(request.user, municipality, challenge_id)
+    return get_idea_or_404(request.user, challenge, idea_id)
 
 
 def _idea_out(idea: Idea) -> dict[str, Any]:
@@ -94,14 +106,9 @@ def _idea_out(idea: Idea) -> dict[str, Any]:
     }
 
 
-def _refuse(exc: ServiceError) -> HttpError:
-    return HttpError(400, str(exc))
-
-
 @router.get(M + "/challenges", response=list[ChallengeOut])
 def list_challenges(request: HttpRequest, code: str) -> list[dict[str, Any]]:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with _scoped(code) as municipality:
         spaces = visible_spaces(request.user, municipality)
         return [
             {
@@ -119,8 +126,7 @@ def list_challenges(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 @router.get(M + "/challenges/{challenge_id}/ideas", response=list[IdeaOut])
 def list_ideas(request: HttpRequest, code: str, challenge_id: int) -> list[dict[str, Any]]:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with _scoped(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         ideas = ideas_for(request.user, challenge).filter(visibility=Visibility.VISIBLE)
         return [_idea_out(i) for i in ideas.select_related("category").order_by("-created_at")]
@@ -132,8 +138,7 @@ def list_ideas(request: HttpRequest, code: str, challenge_id: int) -> list[dict[
     response={201: IdeaOut, 400: Message, 403: Message},
 )
 def submit_idea(request: HttpRequest, code: str, challenge_id: int, payload: IdeaIn) -> Any:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with _scoped(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         form = IdeaForm(
             {"title": payload.title, "body": payload.body, "category": payload.category_id or ""},
@@ -142,16 +147,13 @@ def submit_idea(request: HttpRequest, code: str, challenge_id: int, payload: Ide
         )
         if not form.is_valid():
             return Status(400, {"detail": form.errors.get_json_data()})
-        try:
-            idea = services.submit_idea(
-                challenge,
-                request.user,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                category=form.cleaned_data.get("category"),
-            )
-        except ServiceError as exc:
-            return Status(400, {"detail": str(exc)})
+        idea = services.submit_idea(
+            challenge,
+            request.user,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            category=form.cleaned_data.get("category"),
+        )
         return Status(201, _idea_out(idea))
 
 
@@ -161,15 +163,9 @@ def submit_idea(request: HttpRequest, code: str, challenge_id: int, payload: Ide
     response={204: None, 400: Message},
 )
 def support(request: HttpRequest, code: str, challenge_id: int, idea_id: int) -> Any:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
-        idea = get_idea_or_404(
-            request.user, get_challenge_or_404(request.user, municipality, challenge_id), idea_id
-        )
-        try:
-            services.support(idea, request.user)
-        except ServiceError as exc:
-            return Status(400, {"detail": str(exc)})
+    with _scoped(code) as municipality:
+        idea = _idea(request, municipality, challenge_id, idea_id)
+        services.support(idea, request.user)
         return Status(204, None)
 
 
@@ -179,15 +175,9 @@ def support(request: HttpRequest, code: str, challenge_id: int, idea_id: int) ->
     response={204: None, 400: Message},
 )
 def withdraw_support(request: HttpRequest, code: str, challenge_id: int, idea_id: int) -> Any:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
-        idea = get_idea_or_404(
-            request.user, get_challenge_or_404(request.user, municipality, challenge_id), idea_id
-        )
-        try:
-            services.withdraw_support(idea, request.user)
-        except ServiceError as exc:
-            return Status(400, {"detail": str(exc)})
+    with _scoped(code) as municipality:
+        idea = _idea(request, municipality, challenge_id, idea_id)
+        services.withdraw_support(idea, request.user)
         return Status(204, None)
 
 
@@ -195,11 +185,8 @@ def withdraw_support(request: HttpRequest, code: str, challenge_id: int, idea_id
 def list_comments(
     request: HttpRequest, code: str, challenge_id: int, idea_id: int
 ) -> list[dict[str, Any]]:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
-        idea = get_idea_or_404(
-            request.user, get_challenge_or_404(request.user, municipality, challenge_id), idea_id
-        )
+    with _scoped(code) as municipality:
+        idea = _idea(request, municipality, challenge_id, idea_id)
         return [
             {
                 "id": c.pk,
@@ -222,11 +209,8 @@ def list_comments(
 def add_comment(
     request: HttpRequest, code: str, challenge_id: int, idea_id: int, payload: CommentIn
 ) -> Any:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
-        idea = get_idea_or_404(
-            request.user, get_challenge_or_404(request.user, municipality, challenge_id), idea_id
-        )
+    with _scoped(code) as municipality:
+        idea = _idea(request, municipality, challenge_id, idea_id)
         form = CommentForm({"body": payload.body, "parent": payload.parent_id or ""})
         if not form.is_valid():
             return Status(400, {"detail": form.errors.get_json_data()})
@@ -235,12 +219,9 @@ def add_comment(
             parent = Comment.objects.filter(idea=idea, pk=payload.parent_id).first()
             if parent is None:
                 raise HttpError(404, "Not Found")
-        try:
-            comment = services.add_comment(
-                idea, request.user, body=form.cleaned_data["body"], parent=parent
-            )
-        except ServiceError as exc:
-            return Status(400, {"detail": str(exc)})
+        comment = services.add_comment(
+            idea, request.user, body=form.cleaned_data["body"], parent=parent
+        )
         return Status(
             201,
             {
@@ -257,8 +238,7 @@ def add_comment(
     M + "/challenges/{challenge_id}/pair", auth=django_auth, response={200: PairOut, 204: None}
 )
 def next_pair(request: HttpRequest, code: str, challenge_id: int) -> Any:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with _scoped(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         pair = next_pair_for(challenge, request.user)
         if pair is None:
@@ -272,8 +252,7 @@ def next_pair(request: HttpRequest, code: str, challenge_id: int) -> Any:
     response={201: None, 400: Message},
 )
 def compare(request: HttpRequest, code: str, challenge_id: int, payload: ComparisonIn) -> Any:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with _scoped(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         ideas = Idea.objects.filter(challenge=challenge).in_bulk(
             [payload.left_id, payload.right_id]
@@ -281,17 +260,13 @@ def compare(request: HttpRequest, code: str, challenge_id: int, payload: Compari
         left, right = ideas.get(payload.left_id), ideas.get(payload.right_id)
         if left is None or right is None:
             raise HttpError(404, "Not Found")
-        try:
-            services.compare(challenge, request.user, left=left, right=right, choice=payload.choice)
-        except ServiceError as exc:
-            return Status(400, {"detail": str(exc)})
+        services.compare(challenge, request.user, left=left, right=right, choice=payload.choice)
         return Status(201, None)
 
 
 @router.get(M + "/challenges/{challenge_id}/ranking")
 def ranking(request: HttpRequest, code: str, challenge_id: int) -> dict[str, Any]:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with _scoped(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         stored = Ranking.objects.filter(challenge=challenge).first()
         return {
@@ -303,8 +278,7 @@ def ranking(request: HttpRequest, code: str, challenge_id: int) -> dict[str, Any
 
 @router.get(M + "/challenges/{challenge_id}/export")
 def export(request: HttpRequest, code: str, challenge_id: int) -> dict[str, Any]:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with _scoped(code) as municipality:
         return exports.challenge_data(
             get_challenge_or_404(request.user, municipality, challenge_id)
         )
