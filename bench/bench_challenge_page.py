@@ -78,10 +78,7 @@ def fill() -> tuple[str, str]:
         )
         # A second challenge with 10,000 ideas for the similar-ideas box (≤ 50 ms target).
         big = services.pose_challenge(space, people[0], title="Stor udfordring?")
-        words = (
-            "ældre fællesskab spisning cykel klima regnvand unge fritid bibliotek skole "
-            "forening nabo gåtur besøgsven værksted"
-        ).split()
+        words = ["ældre", "fællesskab", "spisning", "cykel", "klima", "regnvand", "unge", "fritid", "bibliotek", "skole", "forening", "nabo", "gåtur", "besøgsven", "værksted"]
         Idea.objects.bulk_create(
             Idea(
                 municipality=municipality,
@@ -126,7 +123,7 @@ def main() -> None:
         client = Client()
         client.force_login(User.objects.get(email="p1@bench.dk"))
         vendor = connection.vendor
-        print(f"| page | database | p50 ms | p95 ms | queries |")
+        print("| page | database | p50 ms | p95 ms | queries |")
         print("|---|---|---:|---:|---:|")
         for name, url in [
             (f"challenge, {N_IDEAS} ideas / {N_COMMENTS} comments (page 1)", challenge_url),

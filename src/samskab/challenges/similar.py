@@ -23,40 +23,42 @@ def _text(title: str, body: str) -> str:
     return f"{title}\n{body}"
 
 
-def _index(challenge: Challenge) -> SimilarityIndex:
+def _synced_index(challenge: Challenge) -> SimilarityIndex:
+    """The challenge's index, brought in step with its visible ideas. Call holding _LOCK."""
     visible = Idea.objects.filter(challenge=challenge, visibility=Visibility.VISIBLE)
     current = set(visible.values_list("pk", flat=True))
     # The creation time is part of the key, so a new challenge that reuses an old id (a test
     # database, a restored backup) never meets the old challenge's index.
     key = (challenge.pk, challenge.created_at.isoformat())
-    with _LOCK:
-        index = _INDEXES.get(key)
-        if index is None:
-            index = SimilarityIndex(
-                (pk, _text(title, body))
-                for pk, title, body in visible.values_list("pk", "title", "body")
-            )
-            if len(_INDEXES) >= _MAX_CHALLENGES:
-                _INDEXES.pop(next(iter(_INDEXES)))
-            _INDEXES[key] = index
-            return index
-        known = set(index.ids)
-        for pk in known - current:
-            index.remove(pk)
-        added = current - known
-        if added:
-            index.add_many(
-                (pk, _text(title, body))
-                for pk, title, body in Idea.objects.filter(pk__in=added).values_list(
-                    "pk", "title", "body"
-                )
-            )
+    index = _INDEXES.get(key)
+    if index is None:
+        index = SimilarityIndex(
+            (pk, _text(title, body))
+            for pk, title, body in visible.values_list("pk", "title", "body")
+        )
+        if len(_INDEXES) >= _MAX_CHALLENGES:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = index
         return index
+    known = set(index.ids)
+    for pk in known - current:
+        index.remove(pk)
+    added = current - known
+    if added:
+        index.add_many(
+            (pk, _text(title, body))
+            for pk, title, body in Idea.objects.filter(pk__in=added).values_list(
+                "pk", "title", "body"
+            )
+        )
+    return index
 
 
 def similar_ideas(challenge: Challenge, text: str, k: int = 5) -> list[tuple[Idea, float]]:
     if len(text.strip()) < 3:
         return []
-    hits = _index(challenge).query(text, k=k)
+    # The index caches during a query, so querying holds the lock too (it is not thread-safe).
+    with _LOCK:
+        hits = _synced_index(challenge).query(text, k=k)
     ideas = Idea.objects.in_bulk([pk for pk, _score in hits])
     return [(ideas[pk], score) for pk, score in hits if pk in ideas]
