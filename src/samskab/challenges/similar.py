@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import threading
 
+from django.db.models import Count, Max, Sum
+
 from samskab.analysis.similarity import SimilarityIndex
 from samskab.challenges.models import Challenge, Idea, Visibility
 
-_INDEXES: dict[tuple[int, str], SimilarityIndex] = {}
+_INDEXES: dict[tuple[int, str], tuple[tuple[int, int, int], SimilarityIndex]] = {}
 _LOCK = threading.Lock()
 _MAX_CHALLENGES = 64  # bounded memory per process: drop the oldest index beyond this
 
@@ -26,31 +28,38 @@ def _text(title: str, body: str) -> str:
 def _synced_index(challenge: Challenge) -> SimilarityIndex:
     """The challenge's index, brought in step with its visible ideas. Call holding _LOCK."""
     visible = Idea.objects.filter(challenge=challenge, visibility=Visibility.VISIBLE)
-    current = set(visible.values_list("pk", flat=True))
+    # A cheap fingerprint of the visible set (one index-only aggregate); the full id list is
+    # read only when it changed.
+    found = visible.aggregate(n=Count("pk"), total=Sum("pk"), newest=Max("pk"))
+    version = (found["n"], found["total"] or 0, found["newest"] or 0)
     # The creation time is part of the key, so a new challenge that reuses an old id (a test
     # database, a restored backup) never meets the old challenge's index.
     key = (challenge.pk, challenge.created_at.isoformat())
-    index = _INDEXES.get(key)
-    if index is None:
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    if cached is None:
         index = SimilarityIndex(
             (pk, _text(title, body))
             for pk, title, body in visible.values_list("pk", "title", "body")
         )
         if len(_INDEXES) >= _MAX_CHALLENGES:
             _INDEXES.pop(next(iter(_INDEXES)))
-        _INDEXES[key] = index
-        return index
-    known = set(index.ids)
-    for pk in known - current:
-        index.remove(pk)
-    added = current - known
-    if added:
-        index.add_many(
-            (pk, _text(title, body))
-            for pk, title, body in Idea.objects.filter(pk__in=added).values_list(
-                "pk", "title", "body"
+    else:
+        index = cached[1]
+        current = set(visible.values_list("pk", flat=True))
+        known = set(index.ids)
+        for pk in known - current:
+            index.remove(pk)
+        added = current - known
+        if added:
+            index.add_many(
+                (pk, _text(title, body))
+                for pk, title, body in Idea.objects.filter(pk__in=added).values_list(
+                    "pk", "title", "body"
+                )
             )
-        )
+    _INDEXES[key] = (version, index)
     return index
 
 
