@@ -106,7 +106,9 @@ def test_export_of_own_data_holds_profile_roles_and_contributions(client, town_a
 
     with scopes_disabled():
         challenge = services.pose_challenge(town_a.public_space, town_a.owner, title="Hvad nu?")
-        services.submit_idea(challenge, town_a.member, title="Min idé her", body="Sådan gør vi det.")
+        services.submit_idea(
+            challenge, town_a.member, title="Min idé her", body="Sådan gør vi det."
+        )
     client.force_login(town_a.member)
     response = client.get("/konto/mine-data/")
     assert response["Content-Disposition"].startswith("attachment")
@@ -122,7 +124,9 @@ def test_deleting_the_account_anonymises_but_keeps_contributions(client, town_a)
 
     with scopes_disabled():
         challenge = services.pose_challenge(town_a.public_space, town_a.owner, title="Hvad nu?")
-        idea = services.submit_idea(challenge, town_a.member, title="Min idé her", body="Sådan gør vi det.")
+        idea = services.submit_idea(
+            challenge, town_a.member, title="Min idé her", body="Sådan gør vi det."
+        )
     client.force_login(town_a.member)
     wrong = client.post("/konto/slet/", {"password": "forkert"})
     assert "Adgangskoden er forkert." in wrong.content.decode()
