@@ -76,9 +76,25 @@ def fill() -> tuple[str, str]:
         Support.objects.bulk_create(
             Support(municipality=municipality, idea=idea, person=people[1]) for idea in ideas[:300]
         )
-            # A second challenge with 10,000 ideas for the similar-ideas box (≤ 50 ms target).
+        # A second challenge with 10,000 ideas for the similar-ideas box (≤ 50 ms target).
         big = services.pose_challenge(space, people[0], title="Stor udfordring?")
-        words = ["ældre", "fællesskab", "spisning", "cykel", "klima", "regnvand", "unge", "fritid", "bibliotek", "skole", "forening", "nabo", "gåtur", "besøgsven", "værksted"]
+        words = [
+            "ældre",
+            "fællesskab",
+            "spisning",
+            "cykel",
+            "klima",
+            "regnvand",
+            "unge",
+            "fritid",
+            "bibliotek",
+            "skole",
+            "forening",
+            "nabo",
+            "gåtur",
+            "besøgsven",
+            "værksted",
+        ]
         Idea.objects.bulk_create(
             Idea(
                 municipality=municipality,
