@@ -9,6 +9,7 @@ from samskab.core.errors import ServiceError
 from samskab.municipalities.api import router as municipalities_router
 from samskab.opinions.api import router as opinions_router
 from samskab.reflection.api import router as reflection_router
+from samskab.workshops.api import router as workshops_router
 
 api = NinjaAPI(
     title="Samskab API",
@@ -29,3 +30,4 @@ api.add_router("/", challenges_router)
 api.add_router("/", opinions_router)
 api.add_router("/", complexity_router)
 api.add_router("/", reflection_router)
+api.add_router("/", workshops_router)

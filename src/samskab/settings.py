@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "samskab.opinions",
     "samskab.complexity",
     "samskab.reflection",
+    "samskab.workshops",
     "samskab.demo",
 ]
 

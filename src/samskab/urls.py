@@ -19,6 +19,7 @@ urlpatterns = [
     path("kommuner/", include("samskab.complexity.urls")),
     path("kommuner/", include("samskab.reflection.urls")),
     path("kommuner/", include("samskab.municipalities.urls")),
+    path("", include("samskab.workshops.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
