@@ -17,6 +17,9 @@ from django_scopes import scopes_disabled
 from samskab.accounts.models import Affiliation, Membership, User
 
 EXPORTERS: dict[str, Callable[[User], Any]] = {}
+# Called inside the deletion's transaction (scopes disabled) for data that is no contribution to
+# anyone, e.g. private reflections, which would otherwise outlive the person who wrote them.
+ERASERS: dict[str, Callable[[User], None]] = {}
 
 
 def _profile(person: User) -> dict[str, Any]:
@@ -49,6 +52,8 @@ def export_personal_data(person: User) -> dict[str, Any]:
 def delete_account(request: HttpRequest, person: User) -> None:
     """Anonymise the person: what they wrote stays (as "Slettet deltager"), who they were goes."""
     with transaction.atomic(), scopes_disabled():
+        for erase in ERASERS.values():
+            erase(person)
         Membership.objects.filter(person=person).delete()
         Affiliation.objects.filter(person=person).delete()
         person.email = f"slettet-{person.pk}@slettet.invalid"

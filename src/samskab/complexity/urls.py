@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samskab.complexity import views
 
 app_name = "complexity"
 
-urlpatterns: list = []
+C = "<slug:municipality>/udfordringer/<int:challenge>/kompleksitet/"
+
+urlpatterns = [
+    path(C, views.assessment, name="assessment"),
+    path(C + "ny-runde/", views.round_open, name="round_open"),
+    path(C + "runde/<int:number>/", views.round_detail, name="round"),
+    path(C + "runde/<int:number>/svar/", views.round_rate, name="rate"),
+    path(C + "runde/<int:number>/csv/", views.round_csv, name="round_csv"),
+    path(C + "runde/<int:number>/aaben-luk/", views.round_toggle, name="round_toggle"),
+    path("<slug:municipality>/kompleksitet/zoner/", views.zones, name="zones"),
+]

@@ -1,0 +1,215 @@
+"""State changes for complexity assessment: one function per use case, each atomic and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samskab.accounts.models import Role
+from samskab.accounts.roles import user_roles
+from samskab.analysis.stacey import ZoneThresholds
+from samskab.challenges.models import Challenge
+from samskab.complexity.models import (
+    REASON_MAX_LENGTH,
+    SCALE_HIGH,
+    SCALE_LOW,
+    AssessmentRound,
+    Rating,
+    ZoneSettings,
+)
+from samskab.core.errors import ServiceError
+from samskab.core.models import record
+from samskab.core.validators import contains_cpr
+
+__all__ = ["ServiceError"]
+
+
+def declarable_roles(user: Any, municipality_id: int) -> list[str]:
+    """The roles a person may answer as in this municipality, in the roles' own order."""
+    held = user_roles(user, municipality_id)
+    return [r.value for r in Role if r.value in held]
+
+
+def thresholds_for(municipality_id: int) -> ZoneThresholds:
+    zs = ZoneSettings.objects.filter(municipality_id=municipality_id).first()
+    if zs is None:
+        return ZoneThresholds()
+    return ZoneThresholds(high=zs.high, low=zs.low, chaos=zs.chaos)
+
+
+def set_thresholds(
+    municipality: Any, actor: Any, *, high: float, low: float, chaos: float
+) -> ZoneSettings:
+    try:
+        ZoneThresholds(high=high, low=low, chaos=chaos)
+    except ValueError:
+        raise ServiceError(
+            _("Grænserne skal ligge sådan: 0 ≤ kaos ≤ langt fra < tæt på ≤ 1.")
+        ) from None
+    with transaction.atomic():
+        zs, _created = ZoneSettings.objects.update_or_create(
+            municipality=municipality, defaults={"high": high, "low": low, "chaos": chaos}
+        )
+        record(
+            municipality.pk, actor, "complexity.zones_changed", zs, high=high, low=low, chaos=chaos
+        )
+    return zs
+
+
+def rounds_of(challenge: Challenge) -> list[AssessmentRound]:
+    return list(
+        AssessmentRound.objects.filter(challenge=challenge)
+        .select_related("municipality", "challenge")
+        .order_by("number")
+    )
+
+
+def open_round(challenge: Challenge, actor: Any) -> AssessmentRound:
+    """Open the next round; any round still open is closed first (one open round at a time)."""
+    with transaction.atomic():
+        # Lock the challenge row so two facilitators clicking at once get rounds n and n+1.
+        Challenge.objects.select_for_update().filter(pk=challenge.pk).first()
+        last = AssessmentRound.objects.filter(challenge=challenge).order_by("-number").first()
+        now = timezone.now()
+        AssessmentRound.objects.filter(challenge=challenge, is_open=True).update(
+            is_open=False, closed_at=now
+        )
+        created = AssessmentRound.objects.create(
+            municipality_id=challenge.municipality_id,
+            challenge=challenge,
+            number=(last.number if last else 0) + 1,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record(
+            challenge.municipality_id,
+            actor,
+            "complexity.round_opened",
+            created,
+            challenge=challenge.pk,
+            number=created.number,
+        )
+    return created
+
+
+def set_round_open(round_: AssessmentRound, actor: Any, *, is_open: bool) -> AssessmentRound:
+    with transaction.atomic():
+        if is_open:
+            AssessmentRound.objects.filter(challenge_id=round_.challenge_id, is_open=True).exclude(
+                pk=round_.pk
+            ).update(is_open=False, closed_at=timezone.now())
+        round_.is_open = is_open
+        round_.closed_at = None if is_open else timezone.now()
+        round_.save(update_fields=["is_open", "closed_at"])
+        record(
+            round_.municipality_id,
+            actor,
+            "complexity.round_reopened" if is_open else "complexity.round_closed",
+            round_,
+        )
+    return round_
+
+
+def _check_value(value: Any) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not SCALE_LOW <= value <= SCALE_HIGH
+    ):
+        raise ServiceError(
+            _("Vælg et tal fra %(low)d til %(high)d.") % {"low": SCALE_LOW, "high": SCALE_HIGH}
+        )
+    return value
+
+
+def rate(
+    round_: AssessmentRound,
+    person: Any,
+    *,
+    agreement: int,
+    certainty: int,
+    role: str | None = None,
+    reason: str = "",
+) -> Rating:
+    """Give or change one's rating in an open round (the latest answer counts)."""
+    agreement = _check_value(agreement)
+    certainty = _check_value(certainty)
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ServiceError(
+            _("Begrundelsen må højst være %(max)d tegn. Din er %(length)d tegn.")
+            % {"max": REASON_MAX_LENGTH, "length": len(reason)}
+        )
+    if contains_cpr(reason):
+        raise ServiceError(
+            _(
+                "Teksten ser ud til at indeholde et CPR-nummer. Skriv den uden CPR-nummeret – "
+                "vi gemmer aldrig CPR-numre."
+            )
+        )
+    roles = declarable_roles(person, round_.municipality_id)
+    if role and role not in roles:
+        raise ServiceError(_("Du kan kun svare som en rolle, du har i kommunen."))
+    with transaction.atomic():
+        # Lock the round, so a rating never lands in a round that was closed meanwhile.
+        locked = AssessmentRound.objects.select_for_update().filter(pk=round_.pk).first()
+        if locked is None or not locked.is_open:
+            raise ServiceError(_("Runden er lukket, så dit svar kan ikke gemmes længere."))
+        fields = {
+            "agreement": agreement,
+            "certainty": certainty,
+            "role": role or "",
+            "reason": reason,
+        }
+        rating = Rating.objects.filter(round=round_, person=person).first()
+        if rating is None:
+            try:
+                with transaction.atomic():
+                    rating = Rating.objects.create(
+                        municipality_id=round_.municipality_id,
+                        round=round_,
+                        person=person,
+                        **fields,
+                    )
+            except IntegrityError:  # the same person answered twice at once: keep the latest
+                rating = Rating.objects.get(round=round_, person=person)
+        for name, value in fields.items():
+            setattr(rating, name, value)
+        rating.save()
+        record(round_.municipality_id, person, "complexity.rated", round_)
+    return rating
+
+
+def my_rating(round_: AssessmentRound, user: Any) -> Rating | None:
+    if not user.is_authenticated:
+        return None
+    return Rating.objects.filter(round=round_, person=user).first()
+
+
+def ratings_of(round_: AssessmentRound) -> list[Rating]:
+    return list(
+        Rating.objects.filter(round=round_).only("agreement", "certainty", "role", "reason")
+    )
+
+
+def ratings_by_round(rounds: list[AssessmentRound]) -> dict[int, list[Rating]]:
+    """Every rating of the given rounds in one query, grouped by round."""
+    grouped: dict[int, list[Rating]] = {r.pk: [] for r in rounds}
+    for rating in Rating.objects.filter(round__in=[r.pk for r in rounds]).only(
+        "round_id", "agreement", "certainty", "role", "reason"
+    ):
+        grouped[rating.round_id].append(rating)
+    return grouped
+
+
+def assessments_for_challenge(challenge: Challenge, user: Any) -> list[AssessmentRound]:
+    """The assessment rounds of a challenge, for the challenge page to link to.
+
+    Empty unless the person may see the challenge. Call inside the challenge's municipality
+    scope.
+    """
+    if not user.has_perm("complexity.view_assessment", challenge):
+        return []
+    return rounds_of(challenge)

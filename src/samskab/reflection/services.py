@@ -1,0 +1,507 @@
+"""State changes and reads for reflection rooms and the learning library.
+
+Every read of entries goes through `session_view` (or the exporter, for the person's own data):
+private entries come back to their author only, anonymous entries never carry an author, a time
+or an order that could be lined up with anything else.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samskab.accounts.models import Role, User
+from samskab.accounts.roles import user_roles
+from samskab.core.errors import ServiceError
+from samskab.core.models import record
+from samskab.core.validators import contains_cpr
+from samskab.municipalities.models import Municipality
+from samskab.reflection import search
+from samskab.reflection.models import (
+    ENTRY_MAX_LENGTH,
+    LEARNING_TEXT_MAX_LENGTH,
+    AnonymousEntry,
+    Consent,
+    Entry,
+    Learning,
+    LearningAuthor,
+    ReflectionTemplate,
+    Room,
+    RoomMember,
+    Session,
+    Visibility,
+)
+from samskab.reflection.seed import seed_templates
+
+__all__ = ["ServiceError"]
+
+CPR_MESSAGE = (
+    "Teksten ser ud til at indeholde et CPR-nummer. Skriv den uden CPR-nummeret – "
+    "vi gemmer aldrig CPR-numre."
+)
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _clean(text: str, limit: int, empty: str) -> str:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise ServiceError(empty)
+    if len(cleaned) > limit:
+        raise ServiceError(
+            _("Teksten må højst være %(max)d tegn. Din er %(length)d tegn.")
+            % {"max": limit, "length": len(cleaned)}
+        )
+    if contains_cpr(cleaned):
+        raise ServiceError(_(CPR_MESSAGE))
+    return cleaned
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """The roles a member can take part as in a room."""
+    return [(r.value, str(r.label)) for r in Role]
+
+
+def role_label(role: str) -> str:
+    try:
+        return str(Role(role).label)
+    except ValueError:
+        return _("Ikke oplyst")
+
+
+# --------------------------------------------------------------------------------------------
+# Templates
+# --------------------------------------------------------------------------------------------
+
+
+def templates_for(municipality: Municipality) -> list[ReflectionTemplate]:
+    """The platform's templates and the municipality's own; its own copy replaces the
+    platform's template with the same key."""
+    if not ReflectionTemplate.objects.filter(municipality__isnull=True).exists():
+        seed_templates(ReflectionTemplate)
+    found: dict[str, ReflectionTemplate] = {}
+    for template in ReflectionTemplate.objects.filter(
+        Q(municipality__isnull=True) | Q(municipality=municipality)
+    ).order_by("municipality_id", "name"):
+        if template.municipality_id is not None or template.key not in found:
+            found[template.key] = template
+    return sorted(found.values(), key=lambda t: t.name.casefold())
+
+
+def get_template(municipality: Municipality, key: str) -> ReflectionTemplate | None:
+    return next((t for t in templates_for(municipality) if t.key == key), None)
+
+
+def save_template(
+    municipality: Municipality,
+    actor: Any,
+    *,
+    key: str,
+    name: str,
+    description: str,
+    prompts: list[str],
+) -> ReflectionTemplate:
+    """Create or edit the municipality's own template (editing a platform template saves a
+    copy for this municipality only)."""
+    prompts = [p for p in (" ".join(p.split()) for p in prompts) if p]
+    if not prompts:
+        raise ServiceError(_("Skriv mindst ét spørgsmål."))
+    if len(prompts) > 12 or any(len(p) > 300 for p in prompts):
+        raise ServiceError(_("Højst 12 spørgsmål på højst 300 tegn hver."))
+    with transaction.atomic():
+        template, _created = ReflectionTemplate.objects.update_or_create(
+            municipality=municipality,
+            key=key,
+            defaults={"name": name, "description": description, "prompts": prompts},
+        )
+        record(municipality.pk, actor, "reflection.template_saved", template, key=key)
+    return template
+
+
+# --------------------------------------------------------------------------------------------
+# Rooms and members
+# --------------------------------------------------------------------------------------------
+
+
+def membership(room: Room, user: Any) -> RoomMember | None:
+    """The person's membership of the room (cached on the room object for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache: dict[int, RoomMember | None] = room.__dict__.setdefault("_members_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = RoomMember.objects.filter(room=room, person=user).first()
+    return cache[user.pk]
+
+
+def create_room(
+    municipality: Municipality,
+    actor: Any,
+    *,
+    title: str,
+    purpose: str = "",
+    movement: Any = None,
+    challenge: Any = None,
+    role: str = "",
+) -> Room:
+    if (movement is None) == (challenge is None):
+        raise ServiceError(_("Vælg, hvad rummet hører til."))
+    for target in (movement, challenge):
+        if target is not None and target.municipality_id != municipality.pk:
+            raise ServiceError(_("Vælg, hvad rummet hører til."))
+    with transaction.atomic():
+        room = Room.objects.create(
+            municipality=municipality,
+            movement=movement,
+            challenge=challenge,
+            title=title,
+            purpose=purpose,
+            created_by=_actor(actor),
+        )
+        if _actor(actor) is not None:
+            held = [r.value for r in Role if r.value in user_roles(actor, municipality.pk)]
+            RoomMember.objects.create(
+                municipality=municipality,
+                room=room,
+                person=actor,
+                role=role or (held[0] if held else Role.FACILITATOR.value),
+                is_facilitator=True,
+            )
+        record(municipality.pk, actor, "reflection.room_created", room, title=title)
+    return room
+
+
+def add_member(room: Room, actor: Any, person: User, *, role: str) -> RoomMember:
+    if role not in {r.value for r in Role}:
+        raise ServiceError(_("Vælg en rolle."))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                member = RoomMember.objects.create(
+                    municipality_id=room.municipality_id, room=room, person=person, role=role
+                )
+        except IntegrityError:
+            raise ServiceError(_("Personen er allerede med i rummet.")) from None
+        record(room.municipality_id, actor, "reflection.member_added", room, person=person.pk)
+    room.__dict__.pop("_members_cache", None)
+    return member
+
+
+def rooms_for(user: Any, municipality: Municipality) -> QuerySet[Room]:
+    """Rooms the person may enter: their own, or every room for facilitators/administrators."""
+    roles = user_roles(user, municipality.pk)
+    rooms = Room.objects.filter(municipality=municipality)
+    if getattr(user, "is_superuser", False) or roles & {Role.FACILITATOR, Role.ADMINISTRATOR}:
+        return rooms
+    if not getattr(user, "is_authenticated", False):
+        return rooms.none()
+    return rooms.filter(members__person=user)
+
+
+def rooms_for_challenge(challenge: Any, user: Any) -> list[Room]:
+    """The reflection rooms attached to a challenge that the person may enter, for the
+    challenge page. Call inside the challenge's municipality scope."""
+    if not user.has_perm("challenges.view_challenge", challenge):
+        return []
+    return list(
+        rooms_for(user, challenge.municipality)
+        .filter(challenge=challenge)
+        .select_related("municipality")
+        .order_by("title", "id")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Sessions and entries
+# --------------------------------------------------------------------------------------------
+
+
+def start_session(
+    room: Room, actor: Any, *, template: ReflectionTemplate, title: str = ""
+) -> Session:
+    if template.municipality_id not in (None, room.municipality_id):
+        raise ServiceError(_("Vælg en skabelon."))
+    with transaction.atomic():
+        session = Session.objects.create(
+            municipality_id=room.municipality_id,
+            room=room,
+            title=title or template.name,
+            template=template,
+            template_name=template.name,
+            prompts=list(template.prompts),
+            created_by=_actor(actor),
+        )
+        record(room.municipality_id, actor, "reflection.session_started", session)
+    return session
+
+
+def set_session_open(session: Session, actor: Any, *, is_open: bool) -> Session:
+    with transaction.atomic():
+        session.is_open = is_open
+        session.closed_at = None if is_open else timezone.now()
+        session.save(update_fields=["is_open", "closed_at"])
+        record(
+            session.municipality_id,
+            actor,
+            "reflection.session_reopened" if is_open else "reflection.session_closed",
+            session,
+        )
+    return session
+
+
+def write_entry(
+    session: Session, person: Any, *, prompt_index: int, text: str, visibility: str
+) -> Entry | AnonymousEntry:
+    """Write a reflection. Anonymous ones keep nothing that points back to the person."""
+    if not getattr(person, "is_authenticated", False):
+        raise ServiceError(_("Log ind for at skrive."))
+    if visibility not in Visibility.values:
+        raise ServiceError(_("Vælg, hvem der kan se din refleksion."))
+    if not isinstance(prompt_index, int) or not 0 <= prompt_index < len(session.prompts):
+        raise ServiceError(_("Vælg et af mødets spørgsmål."))
+    text = _clean(text, ENTRY_MAX_LENGTH, _("Skriv din refleksion."))
+    member = membership(session.room, person)
+    if member is None:
+        raise ServiceError(_("Kun rummets medlemmer kan skrive her."))
+    with transaction.atomic():
+        # Lock the session, so nothing lands in a session that was closed meanwhile.
+        locked = Session.objects.select_for_update().filter(pk=session.pk).first()
+        if locked is None or not locked.is_open:
+            raise ServiceError(_("Mødet er lukket, så du kan ikke skrive mere her."))
+        if visibility == Visibility.ANONYMOUS:
+            # No audit event: its time and actor would tie the entry to the person.
+            return AnonymousEntry.objects.create(
+                municipality_id=session.municipality_id,
+                session=session,
+                prompt_index=prompt_index,
+                text=text,
+            )
+        entry = Entry.objects.create(
+            municipality_id=session.municipality_id,
+            session=session,
+            prompt_index=prompt_index,
+            text=text,
+            visibility=visibility,
+            author=person,
+            role=member.role,
+        )
+        record(
+            session.municipality_id,
+            person,
+            "reflection.entry_written",
+            entry,
+            visibility=visibility,
+        )
+    return entry
+
+
+def share_entry(entry: Entry, person: Any) -> Entry:
+    """The author shares a private entry with the room (with their name)."""
+    if entry.author_id != getattr(person, "pk", None):
+        raise ServiceError(_("Du kan kun dele dine egne refleksioner."))
+    with transaction.atomic():
+        entry.visibility = Visibility.SHARED
+        entry.save(update_fields=["visibility"])
+        record(entry.municipality_id, person, "reflection.entry_shared", entry)
+    return entry
+
+
+@dataclass
+class PromptView:
+    index: int
+    text: str
+    mine: list[Entry] = field(default_factory=list)
+    shared: list[Entry] = field(default_factory=list)
+    anonymous: list[str] = field(default_factory=list)
+
+
+def session_view(session: Session, user: Any) -> list[PromptView]:
+    """What the person sees of a session, prompt by prompt.
+
+    `mine`: the person's own entries, private ones included. `shared`: everyone's shared
+    entries. `anonymous`: the anonymous texts only, in random (UUID) order. Private entries of
+    others are never read from the database at all.
+    """
+    prompts = [PromptView(k, text) for k, text in enumerate(session.prompts)]
+    uid = user.pk if getattr(user, "is_authenticated", False) else None
+    condition = Q(visibility=Visibility.SHARED)
+    if uid is not None:
+        condition |= Q(author_id=uid)
+    for entry in (
+        Entry.objects.filter(session=session)
+        .filter(condition)
+        .select_related("author")
+        .order_by("created_at", "id")
+    ):
+        if entry.prompt_index >= len(prompts):
+            continue
+        if entry.author_id == uid:
+            prompts[entry.prompt_index].mine.append(entry)
+        if entry.visibility == Visibility.SHARED:
+            prompts[entry.prompt_index].shared.append(entry)
+    for index, text in (
+        AnonymousEntry.objects.filter(session=session)
+        .order_by("id")
+        .values_list("prompt_index", "text")
+    ):
+        if index < len(prompts):
+            prompts[index].anonymous.append(text)
+    return prompts
+
+
+def patterns(session: Session) -> dict[str, Any]:
+    """For the facilitator: shared entries per role per prompt, and anonymous ones per prompt.
+    Private entries are not read or counted here."""
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for index, role in Entry.objects.filter(
+        session=session, visibility=Visibility.SHARED
+    ).values_list("prompt_index", "role"):
+        counts[(index, role)] += 1
+    anonymous: dict[int, int] = defaultdict(int)
+    for (index,) in AnonymousEntry.objects.filter(session=session).values_list("prompt_index"):
+        anonymous[index] += 1
+    roles = sorted(
+        {role for _index, role in counts},
+        key=lambda r: [x.value for x in Role].index(r) if r in Role.values else 99,
+    )
+    rows = [
+        {
+            "prompt": text,
+            "cells": [counts.get((k, role), 0) for role in roles],
+            "anonymous": anonymous.get(k, 0),
+        }
+        for k, text in enumerate(session.prompts)
+    ]
+    return {"roles": [role_label(r) for r in roles], "rows": rows}
+
+
+# --------------------------------------------------------------------------------------------
+# Learnings
+# --------------------------------------------------------------------------------------------
+
+
+def create_learning(
+    municipality: Municipality,
+    actor: Any,
+    *,
+    title: str,
+    text: str,
+    tags: list[str] | str = (),
+    context: str = "",
+    room: Room | None = None,
+    source_entries: list[Entry] = (),
+) -> Learning:
+    """A learning in the municipality's library. Its authors are the person writing it and the
+    authors of the shared entries it grew from; each is asked before it leaves the
+    municipality."""
+    title = _clean(title, 200, _("Giv læringen en titel."))
+    text = _clean(text, LEARNING_TEXT_MAX_LENGTH, _("Skriv selve læringen."))
+    tags = search.clean_tags(tags)
+    if contains_cpr(context) or any(contains_cpr(t) for t in tags):
+        raise ServiceError(_(CPR_MESSAGE))
+    for entry in source_entries:
+        if entry.visibility != Visibility.SHARED or (room and entry.session.room_id != room.pk):
+            raise ServiceError(_("En læring kan kun bygge på refleksioner, der er delt i rummet."))
+    with transaction.atomic():
+        learning = Learning.objects.create(
+            municipality=municipality,
+            room=room,
+            title=title,
+            text=text,
+            tags=tags,
+            context=context[:300],
+            search_text=search.search_text(title, text, tags),
+            created_by=_actor(actor),
+        )
+        authors = {e.author_id for e in source_entries}
+        if _actor(actor) is not None:
+            authors.add(actor.pk)
+        for person_id in sorted(authors):
+            LearningAuthor.objects.create(
+                municipality=municipality, learning=learning, person_id=person_id
+            )
+        record(municipality.pk, actor, "reflection.learning_created", learning, title=title)
+    return learning
+
+
+def ask_consent(learning: Learning, actor: Any) -> int:
+    """Ask every author who has not answered yet. Returns how many were asked."""
+    with transaction.atomic():
+        now = timezone.now()
+        asked = LearningAuthor.objects.filter(learning=learning, consent="").update(
+            consent=Consent.ASKED, asked_at=now
+        )
+        record(learning.municipality_id, actor, "reflection.consent_asked", learning, n=asked)
+    return asked
+
+
+def answer_consent(learning: Learning, person: Any, *, give: bool) -> LearningAuthor:
+    with transaction.atomic():
+        author = (
+            LearningAuthor.objects.select_for_update()
+            .filter(learning=learning, person_id=getattr(person, "pk", None))
+            .first()
+        )
+        if author is None:
+            raise ServiceError(_("Du er ikke forfatter til denne læring."))
+        author.consent = Consent.GIVEN if give else Consent.REFUSED
+        author.answered_at = timezone.now()
+        if author.asked_at is None:
+            author.asked_at = author.answered_at
+        author.save(update_fields=["consent", "answered_at", "asked_at"])
+        if not give and learning.published_at is not None:
+            # Withdrawing consent takes the learning out of the shared library at once.
+            learning.published_at = None
+            learning.save(update_fields=["published_at"])
+        record(
+            learning.municipality_id,
+            person,
+            "reflection.consent_given" if give else "reflection.consent_refused",
+            learning,
+        )
+    return author
+
+
+def publish_learning(learning: Learning, actor: Any) -> Learning:
+    """Share the learning with every municipality: only when every author has said yes."""
+    with transaction.atomic():
+        locked = Learning.objects.select_for_update().get(pk=learning.pk)
+        consents = list(
+            LearningAuthor.objects.filter(learning=locked).values_list("consent", flat=True)
+        )
+        if not consents or any(c != Consent.GIVEN for c in consents):
+            raise ServiceError(
+                _("Alle forfattere skal have sagt ja, før læringen kan deles med andre kommuner.")
+            )
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["published_at"])
+        record(learning.municipality_id, actor, "reflection.learning_published", locked)
+    learning.published_at = locked.published_at
+    return learning
+
+
+def unpublish_learning(learning: Learning, actor: Any) -> Learning:
+    with transaction.atomic():
+        learning.published_at = None
+        learning.save(update_fields=["published_at"])
+        record(learning.municipality_id, actor, "reflection.learning_unpublished", learning)
+    return learning
+
+
+def library(municipality: Municipality, query: str = "") -> QuerySet[Learning]:
+    learnings = Learning.objects.filter(municipality=municipality).select_related("municipality")
+    return search.search(learnings, query).order_by("-created_at", "-id")
+
+
+def shared_library(query: str = "") -> QuerySet[Learning]:
+    """Published learnings of every municipality. Call with scopes disabled: reading across
+    municipalities is this library's purpose, and only published rows are read."""
+    learnings = Learning.objects.filter(published_at__isnull=False).select_related("municipality")
+    return search.search(learnings, query).order_by("-published_at", "-id")
