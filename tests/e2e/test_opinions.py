@@ -59,7 +59,8 @@ def test_participant_votes_and_adds_a_statement_moderator_approves_map_is_readab
             page.wait_for_selector("text=Du har stemt på alle udsagn")
         assert page.get_by_role("status").inner_text() == "Tak! Din stemme er gemt."
         # Keyboard and screen-reader users land on the new card, not at the top of the page.
-        assert page.evaluate("() => document.activeElement.id") == "vote-heading"
+        # htmx moves focus when it settles the swap, a moment after the text appears.
+        page.wait_for_function("() => document.activeElement?.id === 'vote-heading'")
         assert_accessible(page)
     with scope(municipality=demo.municipality):
         assert sorted(
