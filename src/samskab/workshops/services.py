@@ -1,0 +1,516 @@
+"""State changes for live workshops: one function per use case, each atomic and audited.
+
+Answers go into the other apps through their service functions (`complexity.services.rate`,
+`opinions.services.cast_vote`, `challenges.services.compare`). A reflection answered in a
+workshop is written here, because `reflection.services.write_entry` is for room members and a
+workshop's phones are not members of the room; the privacy rule is the same (an anonymous answer
+keeps no author, no time and no audit record).
+
+Someone who joins without logging in gets a guest account that cannot log in and holds no
+roles, so the other apps' one-answer-per-person constraints hold for them too.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samskab.accounts.models import Role
+from samskab.accounts.roles import user_roles
+from samskab.challenges import services as challenge_services
+from samskab.challenges.models import Challenge, Idea
+from samskab.challenges.phases import Phase
+from samskab.complexity import services as complexity_services
+from samskab.complexity.models import AssessmentRound
+from samskab.core.errors import ServiceError
+from samskab.core.models import record
+from samskab.core.validators import contains_cpr
+from samskab.opinions import services as opinion_services
+from samskab.opinions.models import Conversation, Statement
+from samskab.reflection.models import AnonymousEntry, Entry
+from samskab.reflection.models import Session as ReflectionSession
+from samskab.reflection.models import Visibility as ReflectionVisibility
+from samskab.workshops.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    PSEUDONYM_MAX_LENGTH,
+    REFLECTION_MAX_LENGTH,
+    Activity,
+    ActivityKind,
+    AnswerReceipt,
+    LiveSession,
+    WorkshopParticipant,
+)
+
+__all__ = ["ServiceError"]
+
+DEFAULT_HOURS = 4
+MAX_HOURS = 24
+# Failed join attempts (wrong, expired or closed code) allowed per window, per IP address and per
+# browser session: (how many, per how many seconds). 25^6 codes make guessing hopeless at this
+# pace, and a room full of phones behind one address can still mistype now and then.
+JOIN_LIMITS = {"ip": (100, 600), "s": (10, 600)}
+GUEST_DOMAIN = "workshop.samskab.invalid"
+
+
+def normalise_code(code: str) -> str:
+    return "".join((code or "").split()).upper()
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
+def _check_text(text: str, limit: int, empty: str) -> str:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise ServiceError(empty)
+    if len(cleaned) > limit:
+        raise ServiceError(
+            _("Teksten må højst være %(max)d tegn. Din er %(length)d tegn.")
+            % {"max": limit, "length": len(cleaned)}
+        )
+    if contains_cpr(cleaned):
+        raise ServiceError(
+            _(
+                "Teksten ser ud til at indeholde et CPR-nummer. Skriv den uden CPR-nummeret – "
+                "vi gemmer aldrig CPR-numre."
+            )
+        )
+    return cleaned
+
+
+# --------------------------------------------------------------------------------------------
+# Facilitator
+# --------------------------------------------------------------------------------------------
+
+
+def create_session(
+    challenge: Challenge,
+    actor: Any,
+    *,
+    title: str,
+    kinds: list[str],
+    allow_anonymous: bool = True,
+    hours: int = DEFAULT_HOURS,
+    conversation: Conversation | None = None,
+    reflection_session: ReflectionSession | None = None,
+    prompt_index: int = 0,
+    code: str = "",
+    assessment_round: AssessmentRound | None = None,
+) -> LiveSession:
+    """Open a workshop with the chosen activities, in the order of `ActivityKind`.
+
+    The Stacey activity uses `assessment_round` when it is an open round of the challenge, and
+    otherwise opens the challenge's next round.
+    """
+    title = _check_text(title, 200, _("Giv workshoppen en titel."))
+    chosen = [k for k in ActivityKind.values if k in kinds]
+    if not chosen:
+        raise ServiceError(_("Vælg mindst én aktivitet."))
+    if not 1 <= hours <= MAX_HOURS:
+        raise ServiceError(_("Vælg en varighed fra 1 til %(max)d timer.") % {"max": MAX_HOURS})
+    if ActivityKind.STATEMENTS in chosen and (
+        conversation is None or conversation.municipality_id != challenge.municipality_id
+    ):
+        raise ServiceError(_("Udfordringen har ingen samtale med udsagn at stemme om."))
+    if ActivityKind.PAIRWISE in chosen and challenge.phase != Phase.PRIORITISATION:
+        raise ServiceError(
+            _("Parvis sammenligning kræver, at udfordringen er i prioriteringsfasen.")
+        )
+    if ActivityKind.REFLECTION in chosen and (
+        reflection_session is None
+        or reflection_session.municipality_id != challenge.municipality_id
+        or not 0 <= prompt_index < len(reflection_session.prompts)
+    ):
+        raise ServiceError(_("Udfordringen har intet åbent refleksionsmøde med spørgsmål."))
+    with transaction.atomic():
+        round_ = None
+        if ActivityKind.STACEY in chosen:
+            if (
+                assessment_round is not None
+                and assessment_round.challenge_id == challenge.pk
+                and assessment_round.is_open
+            ):
+                round_ = assessment_round
+            else:
+                round_ = complexity_services.open_round(challenge, actor)
+        session = None
+        for attempt in range(10):
+            wanted = normalise_code(code) if code and attempt == 0 else _new_code()
+            try:
+                with transaction.atomic():
+                    session = LiveSession.objects.create(
+                        municipality_id=challenge.municipality_id,
+                        challenge=challenge,
+                        title=title,
+                        facilitator=actor,
+                        code=wanted,
+                        allow_anonymous=allow_anonymous,
+                        expires_at=timezone.now() + timedelta(hours=hours),
+                    )
+                break
+            except IntegrityError:  # the code is taken by another open session: draw again
+                continue
+        if session is None:
+            raise ServiceError(_("Der kunne ikke laves en deltagerkode. Prøv igen."))
+        activities = []
+        for position, kind in enumerate(chosen, start=1):
+            activities.append(
+                Activity.objects.create(
+                    municipality_id=challenge.municipality_id,
+                    session=session,
+                    position=position,
+                    kind=kind,
+                    assessment_round=round_ if kind == ActivityKind.STACEY else None,
+                    conversation=conversation if kind == ActivityKind.STATEMENTS else None,
+                    reflection_session=(
+                        reflection_session if kind == ActivityKind.REFLECTION else None
+                    ),
+                    prompt_index=prompt_index if kind == ActivityKind.REFLECTION else 0,
+                )
+            )
+        session.current = activities[0]
+        session.save(update_fields=["current"])
+        record(
+            challenge.municipality_id,
+            actor,
+            "workshop.opened",
+            session,
+            challenge=challenge.pk,
+            kinds=chosen,
+        )
+    return session
+
+
+def move(session: LiveSession, actor: Any, *, step: int) -> LiveSession:
+    """Show the next (step 1) or previous (step -1) activity."""
+    with transaction.atomic():
+        locked = LiveSession.objects.select_for_update().get(pk=session.pk)
+        activities = list(Activity.objects.filter(session=session).order_by("position"))
+        ids = [a.pk for a in activities]
+        index = ids.index(locked.current_id) if locked.current_id in ids else 0
+        target = activities[max(0, min(len(activities) - 1, index + step))]
+        locked.current = target
+        locked.save(update_fields=["current"])
+        record(session.municipality_id, actor, "workshop.moved", session, activity=target.pk)
+    session.current = target
+    session.current_id = target.pk
+    return session
+
+
+def set_activity_open(activity: Activity, actor: Any, *, is_open: bool) -> Activity:
+    with transaction.atomic():
+        activity.is_open = is_open
+        activity.save(update_fields=["is_open"])
+        record(
+            activity.municipality_id,
+            actor,
+            "workshop.activity_opened" if is_open else "workshop.activity_closed",
+            activity,
+        )
+    return activity
+
+
+def set_session_open(session: LiveSession, actor: Any, *, is_open: bool) -> LiveSession:
+    with transaction.atomic():
+        if is_open and session.expires_at <= timezone.now():
+            session.expires_at = timezone.now() + timedelta(hours=DEFAULT_HOURS)
+        session.is_open = is_open
+        try:
+            with transaction.atomic():
+                session.save(update_fields=["is_open", "expires_at"])
+        except IntegrityError:
+            raise ServiceError(
+                _("Deltagerkoden bruges nu af en anden åben workshop. Opret en ny workshop.")
+            ) from None
+        record(
+            session.municipality_id,
+            actor,
+            "workshop.reopened" if is_open else "workshop.closed",
+            session,
+        )
+    return session
+
+
+# --------------------------------------------------------------------------------------------
+# Joining
+# --------------------------------------------------------------------------------------------
+
+
+class JoinLimited(ServiceError):
+    pass
+
+
+def _join_key(key: str) -> str:
+    return f"rate:workshop_join_failed:{key}"
+
+
+def check_join_rate(*keys: str) -> None:
+    """Refuse a join from a phone (IP address or browser session) that has guessed wrong codes
+    too often lately. Only failed attempts count: a whole room on one Wi-Fi shares an IP."""
+    for key in keys:
+        limit = JOIN_LIMITS[key.split(":", 1)[0]][0]
+        if (cache.get(_join_key(key)) or 0) >= limit:
+            raise JoinLimited(
+                _("Du har prøvet mange forkerte koder. Vent et par minutter, og prøv så igen.")
+            )
+
+
+def count_failed_join(*keys: str) -> None:
+    for key in keys:
+        window = JOIN_LIMITS[key.split(":", 1)[0]][1]
+        if not cache.add(_join_key(key), 1, timeout=window):
+            try:
+                cache.incr(_join_key(key))
+            except ValueError:  # expired between add and incr
+                cache.add(_join_key(key), 1, timeout=window)
+
+
+def find_session(code: str) -> LiveSession:
+    """The open, unexpired session with this code. Call with scopes disabled: the code is what
+    picks the municipality."""
+    code = normalise_code(code)
+    if len(code) != CODE_LENGTH:
+        raise ServiceError(
+            _("Deltagerkoden har %(n)d tegn. Tjek koden på skærmen, og prøv igen.")
+            % {"n": CODE_LENGTH}
+        )
+    session = (
+        LiveSession.objects.filter(code=code, is_open=True)
+        .select_related("municipality", "challenge", "current")
+        .first()
+    )
+    if session is None:
+        raise ServiceError(
+            _("Vi kender ikke den deltagerkode, eller workshoppen er slut. Tjek koden på skærmen.")
+        )
+    if session.expires_at <= timezone.now():
+        raise ServiceError(_("Workshoppen er udløbet. Spørg facilitatoren om en ny kode."))
+    return session
+
+
+def declarable_roles(user: Any, municipality_id: int) -> list[str]:
+    held = user_roles(user, municipality_id)
+    return [r.value for r in Role if r.value in held]
+
+
+def join(session: LiveSession, user: Any, *, pseudonym: str, role: str = "") -> WorkshopParticipant:
+    """Join as oneself (logged in) or as a guest (when the session allows it)."""
+    if not session.is_live:
+        raise ServiceError(_("Workshoppen er slut, så du kan ikke deltage længere."))
+    pseudonym = " ".join((pseudonym or "").split())
+    if not pseudonym:
+        raise ServiceError(_("Skriv det navn, de andre skal se, fx dit fornavn."))
+    if len(pseudonym) > PSEUDONYM_MAX_LENGTH:
+        raise ServiceError(
+            _("Navnet må højst være %(max)d tegn. Dit er %(length)d tegn.")
+            % {"max": PSEUDONYM_MAX_LENGTH, "length": len(pseudonym)}
+        )
+    if contains_cpr(pseudonym):
+        raise ServiceError(_("Skriv et navn uden CPR-nummer."))
+    logged_in = getattr(user, "is_authenticated", False)
+    if not logged_in and not session.allow_anonymous:
+        raise ServiceError(_("Log ind for at deltage i denne workshop."))
+    if role and (not logged_in or role not in declarable_roles(user, session.municipality_id)):
+        raise ServiceError(_("Du kan kun deltage som en rolle, du har i kommunen."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        if logged_in:
+            found = WorkshopParticipant.objects.filter(session=session, person=user).first()
+            if found is not None:
+                found.pseudonym = pseudonym
+                found.role = role
+                found.save(update_fields=["pseudonym", "role"])
+                return found
+            person = user
+        else:
+            person = get_user_model().objects.create_user(
+                f"gaest-{secrets.token_hex(12)}@{GUEST_DOMAIN}",
+                None,
+                pseudonym=pseudonym,
+                is_active=False,
+            )
+        try:
+            with transaction.atomic():
+                participant = WorkshopParticipant.objects.create(
+                    municipality_id=session.municipality_id,
+                    session=session,
+                    person=person,
+                    is_guest=not logged_in,
+                    pseudonym=pseudonym,
+                    role=role,
+                    token=token,
+                )
+        except IntegrityError:  # the same person joined twice at once
+            return WorkshopParticipant.objects.get(session=session, person=person)
+        # A guest's join is recorded without an actor: the guest account is nobody.
+        record(session.municipality_id, user, "workshop.joined", session)
+    return participant
+
+
+def participant_for(session: LiveSession, token: str | None) -> WorkshopParticipant | None:
+    if not token:
+        return None
+    return (
+        WorkshopParticipant.objects.filter(session=session, token=token)
+        .select_related("person")
+        .first()
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Answering
+# --------------------------------------------------------------------------------------------
+
+
+def _check_open(session: LiveSession, activity: Activity) -> None:
+    fresh = (
+        LiveSession.objects.filter(pk=session.pk)
+        .values_list("is_open", "expires_at", "current_id")
+        .first()
+    )
+    if fresh is None or not fresh[0] or fresh[1] <= timezone.now():
+        raise ServiceError(_("Workshoppen er slut, så dit svar kan ikke gemmes."))
+    if not Activity.objects.filter(pk=activity.pk, is_open=True).exists():
+        raise ServiceError(_("Aktiviteten er lukket, så dit svar kan ikke gemmes."))
+
+
+def _receipt(activity: Activity, participant: WorkshopParticipant, item: str) -> bool:
+    """Take the receipt for this item; False when the participant already answered it."""
+    try:
+        with transaction.atomic():
+            AnswerReceipt.objects.create(
+                municipality_id=activity.municipality_id,
+                activity=activity,
+                participant=participant,
+                item=item,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def answer(activity: Activity, participant: WorkshopParticipant, data: dict[str, Any]) -> bool:
+    """Record one answer; True when it counted, False when it was a re-sent answer.
+
+    The receipt and the answer are written in one transaction, so an answer the other app
+    refuses leaves no receipt, and a phone that sends the same answer twice (a lost connection,
+    a double tap) is counted once.
+    """
+    session = participant.session
+    if activity.session_id != session.pk:
+        raise ServiceError(_("Aktiviteten hører ikke til denne workshop."))
+    _check_open(session, activity)
+    person = participant.person
+    role = participant.role or None
+    with transaction.atomic():
+        if activity.kind == ActivityKind.STACEY:
+            agreement, certainty = _int(data.get("agreement")), _int(data.get("certainty"))
+            if not _receipt(activity, participant, ""):
+                return False
+            complexity_services.rate(
+                activity.assessment_round,
+                person,
+                agreement=agreement,
+                certainty=certainty,
+                role=role,
+            )
+        elif activity.kind == ActivityKind.STATEMENTS:
+            conversation = activity.conversation
+            statement = Statement.objects.filter(
+                pk=_int(data.get("statement")), conversation=conversation
+            ).first()
+            if statement is None:
+                raise ServiceError(_("Udsagnet findes ikke længere."))
+            if not _receipt(activity, participant, str(statement.pk)):
+                return False
+            opinion_services.cast_vote(
+                conversation, statement, person, value=_int(data.get("value")), role=role
+            )
+        elif activity.kind == ActivityKind.PAIRWISE:
+            challenge = session.challenge
+            ideas = Idea.objects.in_bulk([_int(data.get("left")), _int(data.get("right"))])
+            left, right = ideas.get(_int(data.get("left"))), ideas.get(_int(data.get("right")))
+            if left is None or right is None:
+                raise ServiceError(_("De to idéer skal være forskellige idéer fra udfordringen."))
+            item = "-".join(str(pk) for pk in sorted([left.pk, right.pk]))
+            if not _receipt(activity, participant, item):
+                return False
+            challenge_services.compare(
+                challenge, person, left=left, right=right, choice=str(data.get("choice", ""))
+            )
+        elif activity.kind == ActivityKind.REFLECTION:
+            text = _check_text(
+                str(data.get("text", "")), REFLECTION_MAX_LENGTH, _("Skriv dit svar.")
+            )
+            visibility = data.get("visibility")
+            if visibility not in (ReflectionVisibility.SHARED, ReflectionVisibility.ANONYMOUS):
+                raise ServiceError(_("Vælg, om dit svar vises med dit navn eller anonymt."))
+            reflection = activity.reflection_session
+            locked = ReflectionSession.objects.select_for_update().filter(pk=reflection.pk).first()
+            if locked is None or not locked.is_open:
+                raise ServiceError(_("Mødet er lukket, så du kan ikke skrive mere her."))
+            if not _receipt(activity, participant, ""):
+                return False
+            if visibility == ReflectionVisibility.ANONYMOUS:
+                # No audit event: its time and actor would tie the answer to the person.
+                AnonymousEntry.objects.create(
+                    municipality_id=activity.municipality_id,
+                    session=reflection,
+                    prompt_index=activity.prompt_index,
+                    text=text,
+                )
+            else:
+                entry = Entry.objects.create(
+                    municipality_id=activity.municipality_id,
+                    session=reflection,
+                    prompt_index=activity.prompt_index,
+                    text=text,
+                    visibility=ReflectionVisibility.SHARED,
+                    author=person,
+                    role=participant.role,
+                )
+                record(
+                    activity.municipality_id,
+                    person,
+                    "reflection.entry_written",
+                    entry,
+                    visibility="shared",
+                    workshop=session.pk,
+                )
+        else:  # pragma: no cover - the choices are closed
+            raise ServiceError(_("Ukendt aktivitet."))
+    return True
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return -999
+
+
+def answered_items(activity: Activity, participant: WorkshopParticipant) -> set[str]:
+    return set(
+        AnswerReceipt.objects.filter(activity=activity, participant=participant).values_list(
+            "item", flat=True
+        )
+    )
+
+
+def next_statement_for(activity: Activity, participant: WorkshopParticipant) -> Statement | None:
+    return opinion_services.next_statement(activity.conversation, participant.person)
+
+
+def next_pair_for(activity: Activity, participant: WorkshopParticipant) -> tuple[Idea, Idea] | None:
+    from samskab.challenges.ranking import next_pair_for as _next_pair
+
+    return _next_pair(activity.session.challenge, participant.person)

@@ -1,0 +1,350 @@
+"""Pages for live workshops: the facilitator's pages (create, control, big screen) inside the
+municipality, and the participants' pages under /deltag/, reached by the join code alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_scopes import scope, scopes_disabled
+
+from samskab.challenges.access import get_challenge_or_404
+from samskab.complexity.presentation import role_label
+from samskab.municipalities.access import municipality_view
+from samskab.municipalities.models import Municipality
+from samskab.opinions.models import Conversation
+from samskab.reflection.models import Session as ReflectionSession
+from samskab.workshops import board, services
+from samskab.workshops.forms import JoinForm, SessionForm
+from samskab.workshops.models import Activity, ActivityKind, LiveSession
+
+SESSION_KEY = "workshop_tokens"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def get_session_or_404(user: Any, municipality: Municipality, pk: int) -> LiveSession:
+    """The workshop, if it is in this municipality and the person may run it; else 404."""
+    found = (
+        LiveSession.objects.filter(municipality=municipality, pk=pk)
+        .select_related("municipality", "challenge__space", "current")
+        .first()
+    )
+    if found is None or not user.has_perm("workshops.run_workshop", found):
+        raise Http404
+    return found
+
+
+def _join_url(request: HttpRequest, session: LiveSession) -> str:
+    return request.build_absolute_uri(reverse("workshops:join") + f"?kode={session.code}")
+
+
+def _qr_svg(url: str) -> str:
+    try:
+        import segno
+    except ImportError:  # segno is optional until it is in the dependencies
+        return ""
+    # Our own URL made into SVG by segno: no user text goes into it.
+    return mark_safe(  # noqa: S308
+        segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff", omitsize=True)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Facilitator
+# --------------------------------------------------------------------------------------------
+
+
+def _linked(challenge: Any) -> tuple[Conversation | None, ReflectionSession | None]:
+    conversation = (
+        Conversation.objects.filter(challenge=challenge, is_open=True)
+        .order_by("-created_at")
+        .first()
+    )
+    reflection = (
+        ReflectionSession.objects.filter(room__challenge=challenge, is_open=True)
+        .order_by("-created_at")
+        .first()
+    )
+    return conversation, reflection
+
+
+@login_required
+@municipality_view
+def create(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    if not request.user.has_perm("workshops.run_workshop", found):
+        raise PermissionDenied
+    conversation, reflection = _linked(found)
+    form = SessionForm(request.POST or None, initial={"title": found.title})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                session = services.create_session(
+                    found,
+                    request.user,
+                    title=form.cleaned_data["title"],
+                    kinds=form.cleaned_data["kinds"],
+                    allow_anonymous=form.cleaned_data["allow_anonymous"],
+                    hours=form.cleaned_data["hours"],
+                    conversation=conversation,
+                    reflection_session=reflection,
+                )
+            except services.ServiceError as e:
+                form.add_error(None, str(e))
+            else:
+                messages.success(request, _("Workshoppen er åben. Vis koden på storskærmen."))
+                return redirect("workshops:control", municipality.slug, session.pk)
+        status = 400
+    return render(
+        request,
+        "workshops/create.html",
+        {
+            "municipality": municipality,
+            "challenge": found,
+            "form": form,
+            "conversation": conversation,
+            "reflection": reflection,
+        },
+        status=status,
+    )
+
+
+@login_required
+@municipality_view
+def control(request: HttpRequest, municipality: Municipality, session: int) -> HttpResponse:
+    found = get_session_or_404(request.user, municipality, session)
+    activities = list(Activity.objects.filter(session=found).order_by("position"))
+    return render(
+        request,
+        "workshops/control.html",
+        {
+            "municipality": municipality,
+            "session": found,
+            "activities": activities,
+            "join_url": _join_url(request, found),
+            "qr": _qr_svg(_join_url(request, found)),
+            "n_participants": found.participants.count(),
+        },
+    )
+
+
+@require_POST
+@login_required
+@municipality_view
+def steer(request: HttpRequest, municipality: Municipality, session: int) -> HttpResponse:
+    found = get_session_or_404(request.user, municipality, session)
+    action = request.POST.get("action", "")
+    try:
+        if action in ("next", "previous"):
+            services.move(found, request.user, step=1 if action == "next" else -1)
+        elif action in ("open", "close"):
+            services.set_session_open(found, request.user, is_open=action == "open")
+        elif action in ("open_activity", "close_activity") and found.current:
+            services.set_activity_open(
+                found.current, request.user, is_open=action == "open_activity"
+            )
+        else:
+            messages.error(request, _("Vælg, hvad der skal ske."))
+    except services.ServiceError as e:
+        messages.error(request, str(e))
+    return redirect("workshops:control", municipality.slug, found.pk)
+
+
+@login_required
+@municipality_view
+def screen(request: HttpRequest, municipality: Municipality, session: int) -> HttpResponse:
+    found = get_session_or_404(request.user, municipality, session)
+    return render(
+        request,
+        "workshops/screen.html",
+        {
+            "municipality": municipality,
+            "session": found,
+            "join_url": _join_url(request, found),
+            "join_path": reverse("workshops:join"),
+            "qr": _qr_svg(_join_url(request, found)),
+            **board.board(found),
+        },
+    )
+
+
+@login_required
+@municipality_view
+def screen_live(request: HttpRequest, municipality: Municipality, session: int) -> HttpResponse:
+    """The big screen's live part, fetched every second: a constant number of queries."""
+    found = get_session_or_404(request.user, municipality, session)
+    return render(
+        request,
+        "workshops/_board.html",
+        {"municipality": municipality, "session": found, **board.board(found)},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Participants
+# --------------------------------------------------------------------------------------------
+
+
+def _find_by_code(code: str) -> LiveSession:
+    with scopes_disabled():
+        return services.find_session(code)
+
+
+def _roles(request: HttpRequest, session: LiveSession | None) -> list[tuple[str, str]]:
+    if session is None:
+        return []
+    return [
+        (r, role_label(r)) for r in services.declarable_roles(request.user, session.municipality_id)
+    ]
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("code") or request.GET.get("kode") or ""
+    session = None
+    if code and request.method != "POST":
+        try:
+            session = _find_by_code(code)
+        except services.ServiceError:
+            session = None
+    if session is not None and _participant(request, session) is not None:
+        return redirect("workshops:play", session.code)
+    status = 200
+    initial = {"code": code, "pseudonym": getattr(request.user, "pseudonym", "") or ""}
+    form = JoinForm(request.POST or None, initial=initial, roles=_roles(request, session))
+    if request.method == "POST":
+        status = 400
+        keys = [f"ip:{_client_ip(request)}"]
+        if request.session.session_key:
+            keys.append(f"s:{request.session.session_key}")
+        try:
+            services.check_join_rate(*keys)
+            try:
+                session = _find_by_code(code)
+            except services.ServiceError:
+                services.count_failed_join(*keys)
+                raise
+        except services.ServiceError as e:
+            form = JoinForm(request.POST, roles=[])
+            form.is_valid()
+            form.add_error("code", str(e))
+            session = None
+        if session is not None:
+            form = JoinForm(request.POST, roles=_roles(request, session))
+            if form.is_valid():
+                try:
+                    with scope(municipality=session.municipality):
+                        participant = services.join(
+                            session,
+                            request.user,
+                            pseudonym=form.cleaned_data["pseudonym"],
+                            role=form.cleaned_data.get("role") or "",
+                        )
+                except services.ServiceError as e:
+                    form.add_error(None, str(e))
+                else:
+                    tokens = dict(request.session.get(SESSION_KEY, {}))
+                    tokens[str(session.pk)] = participant.token
+                    request.session[SESSION_KEY] = tokens
+                    return redirect("workshops:play", session.code)
+    return render(request, "workshops/join.html", {"form": form, "session": session}, status=status)
+
+
+def _participant(request: HttpRequest, session: LiveSession) -> Any:
+    token = request.session.get(SESSION_KEY, {}).get(str(session.pk))
+    with scope(municipality=session.municipality):
+        return services.participant_for(session, token)
+
+
+def _live_or_join(request: HttpRequest, code: str) -> tuple[LiveSession | None, Any, str]:
+    try:
+        session = _find_by_code(code)
+    except services.ServiceError as e:
+        return None, None, str(e)
+    participant = _participant(request, session)
+    return session, participant, ""
+
+
+def play(request: HttpRequest, code: str) -> HttpResponse:
+    """The phone's page: the current activity's question, or "wait for the next one"."""
+    session, participant, error = _live_or_join(request, code)
+    if session is None or participant is None:
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("workshops:join") + (f"?kode={code}" if not error else ""))
+    error_message = ""
+    status = 200
+    with scope(municipality=session.municipality):
+        participant.session = session
+        activity = session.current
+        if request.method == "POST":
+            try:
+                target = Activity.objects.filter(
+                    session=session, pk=services._int(request.POST.get("activity"))
+                ).first()
+                if target is None:
+                    raise services.ServiceError(_("Aktiviteten hører ikke til denne workshop."))
+                services.answer(target, participant, request.POST)
+            except services.ServiceError as e:
+                error_message = str(e)
+                status = 400
+            else:
+                if request.headers.get("HX-Request"):
+                    return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+                return redirect("workshops:play", session.code)
+        context = {
+            "session": session,
+            "participant": participant,
+            "activity": activity,
+            "error": error_message,
+            "posted": request.POST if status == 400 else {},
+        }
+        context.update(_question(activity, participant))
+    return render(request, "workshops/play.html", context, status=status)
+
+
+def _question(activity: Activity | None, participant: Any) -> dict[str, Any]:
+    """What the phone shows for the activity, or `done` when there is nothing left to answer."""
+    if activity is None:
+        return {"done": True}
+    if not activity.is_open:
+        return {"done": True, "closed": True}
+    answered = services.answered_items(activity, participant)
+    if activity.kind == ActivityKind.STACEY:
+        return {"done": "" in answered, "scale": [1, 2, 3, 4, 5]}
+    if activity.kind == ActivityKind.STATEMENTS:
+        statement = services.next_statement_for(activity, participant)
+        return {"done": statement is None, "statement": statement}
+    if activity.kind == ActivityKind.PAIRWISE:
+        pair = services.next_pair_for(activity, participant)
+        return {"done": pair is None, "pair": pair}
+    if activity.kind == ActivityKind.REFLECTION:
+        prompts = activity.reflection_session.prompts
+        prompt = prompts[activity.prompt_index] if activity.prompt_index < len(prompts) else ""
+        return {"done": "" in answered, "prompt": board.prompt_text(prompt)}
+    return {"done": True}
+
+
+def waiting(request: HttpRequest, code: str) -> HttpResponse:
+    """Polled by a waiting phone: 204 while the same activity is on, a refresh when it moves."""
+    try:
+        session = _find_by_code(code)
+    except services.ServiceError:
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    shown = request.GET.get("activity", "")
+    is_open = session.current is not None and session.current.is_open
+    current = f"{session.current_id or ''}-{int(is_open)}"
+    if shown == current:
+        return HttpResponse(status=204)
+    return HttpResponse(status=204, headers={"HX-Refresh": "true"})
