@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samskab.complexity.models import REASON_MAX_LENGTH, SCALE_HIGH, SCALE_LOW
-from samskab.complexity.widgets import DkfdsRadioSelect
 from samskab.core.validators import validate_no_cpr
+from samskab.core.widgets import DkfdsRadioSelect
 
 SCALE_ERRORS = {
     "required": _("Vælg et tal fra 1 til 5."),

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samskab.core.validators import validate_no_cpr
+from samskab.core.widgets import DkfdsCheckboxSelectMultiple, DkfdsRadioSelect
 from samskab.reflection.models import ENTRY_MAX_LENGTH, LEARNING_TEXT_MAX_LENGTH, Visibility
-from samskab.reflection.widgets import DkfdsCheckboxSelectMultiple, DkfdsRadioSelect
 
 TOO_LONG = _("Skriv højst %(limit_value)d tegn. Du har skrevet %(show_value)d.")
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samskab.reflection.widgets import DkfdsCheckboxSelectMultiple
+from samskab.core.widgets import DkfdsCheckboxSelectMultiple
 from samskab.workshops.models import PSEUDONYM_MAX_LENGTH, ActivityKind
 from samskab.workshops.services import DEFAULT_HOURS, MAX_HOURS
 

@@ -8,16 +8,16 @@ from django import forms
 
 
 class DkfdsRadioSelect(forms.RadioSelect):
-    template_name = "reflection/widgets/choices.html"
-    option_template_name = "reflection/widgets/choice_option.html"
+    template_name = "core/widgets/choices.html"
+    option_template_name = "core/widgets/choice_option.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__({"class": "form-radio", **(attrs or {})}, **kwargs)
 
 
 class DkfdsCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    template_name = "reflection/widgets/choices.html"
-    option_template_name = "reflection/widgets/choice_option.html"
+    template_name = "core/widgets/choices.html"
+    option_template_name = "core/widgets/choice_option.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__({"class": "form-checkbox", **(attrs or {})}, **kwargs)
