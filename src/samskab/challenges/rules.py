@@ -15,6 +15,8 @@ from samskab.accounts.models import Role
 from samskab.accounts.roles import has_any_role, user_roles
 from samskab.challenges import phases
 from samskab.challenges.models import Challenge, ChallengeStatus
+from samskab.municipalities.models import Space
+from samskab.municipalities.rules import municipality_id_of
 
 
 def _challenge(obj: Any) -> Challenge | None:
@@ -30,7 +32,7 @@ def is_authenticated(user: Any, obj: Any = None) -> bool:
 
 @rules.predicate
 def is_moderator(user: Any, obj: Any) -> bool:
-    mid = getattr(obj, "municipality_id", None)
+    mid = municipality_id_of(obj)
     return mid is not None and has_any_role(
         user, mid, Role.MODERATOR, Role.FACILITATOR, Role.ADMINISTRATOR
     )
@@ -38,7 +40,7 @@ def is_moderator(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def can_view_space(user: Any, obj: Any) -> bool:
-    space = obj if obj.__class__.__name__ == "Space" else _challenge(obj).space  # type: ignore[union-attr]
+    space = obj if isinstance(obj, Space) else _challenge(obj).space  # type: ignore[union-attr]
     return user.has_perm("municipalities.view_space", space)
 
 
@@ -62,7 +64,7 @@ def may_pose(user: Any, space: Any) -> bool:
 
 @rules.predicate
 def runs_processes(user: Any, obj: Any) -> bool:
-    mid = getattr(obj, "municipality_id", None)
+    mid = municipality_id_of(obj)
     return mid is not None and has_any_role(user, mid, Role.FACILITATOR, Role.ADMINISTRATOR)
 
 

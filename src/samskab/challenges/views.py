@@ -388,7 +388,7 @@ def flag_create(
 @login_required
 @municipality_view
 def moderation_queue(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    if not request.user.has_perm("challenges.moderate", _Probe(municipality)):
+    if not request.user.has_perm("challenges.moderate", municipality):
         raise PermissionDenied
     flags = list(
         Flag.objects.filter(resolved_at__isnull=True)
@@ -422,13 +422,6 @@ def moderation_queue(request: HttpRequest, municipality: Municipality) -> HttpRe
             "form": ModerationForm(),
         },
     )
-
-
-class _Probe:
-    """Lets a municipality-wide rule be asked without a particular object."""
-
-    def __init__(self, municipality: Municipality) -> None:
-        self.municipality_id = municipality.pk
 
 
 @login_required

@@ -16,7 +16,8 @@ from samskab.accounts.roles import has_any_role, is_staff_of
 from samskab.municipalities.models import Municipality, Space, SpaceInvitation, Visibility
 
 
-def _municipality_id(obj: Any) -> int | None:
+def municipality_id_of(obj: Any) -> int | None:
+    """The municipality an object belongs to, or the municipality itself."""
     if isinstance(obj, Municipality):
         return obj.pk
     return getattr(obj, "municipality_id", None)
@@ -25,7 +26,7 @@ def _municipality_id(obj: Any) -> int | None:
 def _role_predicate(name: str, *roles: Role) -> rules.Predicate:
     @rules.predicate(name)
     def check(user: Any, obj: Any) -> bool:
-        mid = _municipality_id(obj)
+        mid = municipality_id_of(obj)
         return mid is not None and has_any_role(user, mid, *roles)
 
     return check
@@ -38,7 +39,7 @@ is_mayor = _role_predicate("is_mayor", Role.MAYOR)
 
 @rules.predicate
 def is_municipal_staff(user: Any, obj: Any) -> bool:
-    mid = _municipality_id(obj)
+    mid = municipality_id_of(obj)
     return mid is not None and is_staff_of(user, mid)
 
 
