@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from samskab.core.server import CONNECTIONS, serve
+
 
 class Command(BaseCommand):
     help = "Start Samskab's production-grade web server (waitress)."
@@ -15,14 +17,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=8, help="Requests served at once (default 8)."
         )
+        parser.add_argument(
+            "--connections",
+            type=int,
+            default=CONNECTIONS,
+            help=f"Open connections at once, e.g. phones in a workshop (default {CONNECTIONS}).",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
-        from waitress import serve
-
+    def handle(
+        self, *args: Any, host: str, port: int, threads: int, connections: int, **options: Any
+    ) -> None:
         from samskab.wsgi import application
 
         if settings.DEBUG:
             self.stderr.write("Advarsel: DEBUG er slået til. Slå det fra i drift.")
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(f"Samskab kører på http://{shown}:{port}/  (stop med Ctrl+C)")
-        serve(application, host=host, port=port, threads=threads, ident="Samskab")
+        serve(application, host=host, port=port, threads=threads, connections=connections)
