@@ -211,6 +211,13 @@ if env.bool("BEHIND_HTTPS_PROXY", False):
     LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
 
+# How many proxies in front of the web server add the client's address to X-Forwarded-For. 0
+# trusts no header (the address is the connection's); behind one reverse proxy, set it to 1.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", 0, minimum=0)
+
+# Days after a workshop ends before the guest accounts made for it are anonymised.
+SAMSKAB_WORKSHOP_GUEST_DAYS = env.int("WORKSHOP_GUEST_DAYS", 30, minimum=1)
+
 SAMSKAB_DEFAULT_ACCESSIBILITY_URL = "/tilgaengelighed/"
 
 LOGGING = {

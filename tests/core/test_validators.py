@@ -28,3 +28,17 @@ def test_cpr_numbers_are_found(text):
 def test_other_numbers_pass(text):
     assert not contains_cpr(text)
     validate_no_cpr(text)
+
+
+def test_client_ip_trusts_forwarded_for_only_behind_configured_proxies(rf, settings):
+    from samskab.core.ratelimit import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(request) == "10.0.0.2"  # a client can send any header
+    settings.TRUSTED_PROXIES = 1
+    assert client_ip(request) == "203.0.113.9"  # what our proxy saw, not what the client wrote
+    settings.TRUSTED_PROXIES = 2
+    assert client_ip(request) == "6.6.6.6"
+    settings.TRUSTED_PROXIES = 3
+    assert client_ip(request) == "10.0.0.2"  # fewer entries than proxies: not from them

@@ -6,6 +6,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from samskab.accounts.models import Role
+from samskab.accounts.roles import declarable_roles
 from samskab.core.models import AuditEvent
 from samskab.opinions import services
 from samskab.opinions.models import ModerationState, Statement, Vote, VoteEvent
@@ -110,7 +111,7 @@ def test_declared_role_defaults_to_the_first_and_must_be_held(conversation, in_s
     person = in_scope.member  # medarbejder
     with scopes_disabled():
         give_role(person, in_scope.municipality, Role.COUNCIL_MEMBER)
-    assert services.declarable_roles(person, in_scope.municipality.pk) == [
+    assert declarable_roles(person, in_scope.municipality.pk) == [
         "medarbejder",
         "politiker",
     ]

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from samskab.accounts.models import Membership
 from samskab.challenges.models import Comparison
 from samskab.complexity.models import Rating
 from samskab.core.models import AuditEvent
@@ -123,6 +124,31 @@ def test_role_must_be_held(town_a, workshop):
     with scope(municipality=town_a.municipality):
         p = services.join(workshop, town_a.member, pseudonym="Bo", role="medarbejder")
     assert p.role == "medarbejder"
+
+
+def test_a_guest_may_say_which_role_they_come_as_and_their_answers_carry_it(town_a, workshop):
+    with scope(municipality=town_a.municipality):
+        guest = services.join(workshop, AnonymousUser(), pseudonym="Bo", role="politiker")
+    assert guest.role == "politiker"
+    # The role labels the answers and grants nothing: the guest holds no membership.
+    with scopes_disabled():
+        assert not Membership.objects.filter(person=guest.person).exists()
+    stacey = _activity(workshop, ActivityKind.STACEY)
+    statements = _activity(workshop, ActivityKind.STATEMENTS)
+    with scope(municipality=town_a.municipality):
+        services.answer(stacey, guest, {"agreement": "2", "certainty": "4"})
+        statement = services.next_statement_for(statements, guest)
+        services.answer(statements, guest, {"statement": statement.pk, "value": "1"})
+        assert Rating.objects.get(person=guest.person).role == "politiker"
+        assert Vote.objects.get(participant__person=guest.person).role == "politiker"
+
+
+@pytest.mark.parametrize("role", ["administrator", "facilitator", "borgmester", "konge"])
+def test_a_guest_cannot_declare_a_role_that_runs_things(town_a, workshop, role):
+    with scope(municipality=town_a.municipality), pytest.raises(services.ServiceError):
+        services.join(workshop, AnonymousUser(), pseudonym="Bo", role=role)
+    with scopes_disabled():
+        assert not WorkshopParticipant.objects.exists()
 
 
 def test_only_failed_joins_count_towards_the_limit():
@@ -282,3 +308,50 @@ def test_personal_data_export_and_erase(town_a, workshop):
         assert data["participations"][0]["pseudonym"] == "Bo"
         ERASERS["workshops"](town_a.member)
         assert not WorkshopParticipant.objects.exists()
+
+
+def _ended(workshop, days_ago):
+    with scopes_disabled():
+        LiveSession.objects.filter(pk=workshop.pk).update(
+            is_open=False, expires_at=timezone.now() - timedelta(days=days_ago)
+        )
+
+
+def test_guests_are_forgotten_a_month_after_the_workshop_and_their_answers_still_count(
+    town_a, workshop, facilitator, setup, django_capture_on_commit_callbacks
+):
+    guest = _join(town_a, workshop, pseudonym="Gæst Gitte")
+    member = _join(town_a, workshop, user=town_a.member, pseudonym="Bo")
+    activity = _activity(workshop, ActivityKind.STACEY)
+    with scope(municipality=town_a.municipality):
+        services.answer(activity, guest, {"agreement": "4", "certainty": "2"})
+    _ended(workshop, days_ago=29)
+    with scopes_disabled():
+        assert services.forget_guests() == 0  # not yet: the default is 30 days
+    _ended(workshop, days_ago=31)
+    # Opening the next workshop sweeps, so a laptop install without cron forgets them too.
+    with django_capture_on_commit_callbacks(execute=True):
+        open_workshop(town_a, facilitator, *setup)
+    with scopes_disabled():
+        guest.person.refresh_from_db()
+        assert guest.person.pseudonym == "" and guest.person.email.startswith("slettet-")
+        assert not WorkshopParticipant.objects.filter(pk=guest.pk).exists()
+        # The rating stays in the round, now as a deleted participant's.
+        assert Rating.objects.filter(person=guest.person, agreement=4).exists()
+        # People who joined with their own account are not guests and are left alone.
+        assert WorkshopParticipant.objects.filter(pk=member.pk).exists()
+        assert services.forget_guests() == 0
+
+
+def test_forget_command_takes_the_days(town_a, workshop):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    guest = _join(town_a, workshop)
+    _ended(workshop, days_ago=3)
+    out = StringIO()
+    call_command("forget_workshop_guests", "--days", "2", stdout=out)
+    assert "1 gæster" in out.getvalue()
+    with scopes_disabled():
+        assert not WorkshopParticipant.objects.filter(pk=guest.pk).exists()

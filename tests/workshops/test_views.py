@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 
 from samskab.complexity.models import Rating
 from samskab.reflection.models import AnonymousEntry, Entry
-from samskab.workshops import services
+from samskab.workshops import board, services
 from samskab.workshops.models import (
     Activity,
     ActivityKind,
@@ -62,6 +62,43 @@ def test_create_page_and_create(client, town_a, facilitator, setup):
     response = client.post(url, {"title": "Workshop", "kinds": [], "hours": "3"})
     assert response.status_code == 400
     assert "Vælg mindst én aktivitet" in response.content.decode()
+
+
+def test_facilitator_picks_the_reflection_question(client, town_a, facilitator, setup):
+    challenge, _conversation, reflection = setup
+    url = reverse("workshops:create", args=[town_a.municipality.slug, challenge.pk])
+    client.force_login(facilitator)
+    second = board.prompt_text(reflection.prompts[1])
+    assert second in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "title": "W",
+            "kinds": ["reflection"],
+            "hours": "2",
+            "allow_anonymous": "on",
+            "prompt_index": "1",
+        },
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        activity = Activity.objects.get(kind=ActivityKind.REFLECTION)
+    assert activity.prompt_index == 1
+    # The phones get that question.
+    client.logout()
+    _phone_join(client, activity.session)
+    assert (
+        second
+        in client.get(reverse("workshops:play", args=[activity.session.code])).content.decode()
+    )
+    # A question that is not there is refused and opens nothing.
+    client.force_login(facilitator)
+    response = client.post(
+        url, {"title": "W", "kinds": ["reflection"], "hours": "2", "prompt_index": "99"}
+    )
+    assert response.status_code == 400
+    with scopes_disabled():
+        assert LiveSession.objects.count() == 1
 
 
 def test_pages_need_a_process_runner(client, town_a, workshop):
@@ -187,6 +224,17 @@ def test_phone_joins_answers_once_and_waits(client, workshop):
     assert client.get(waiting, {"activity": "0-1"}).headers["HX-Refresh"] == "true"
     # Joining again from the same phone keeps the participant.
     assert client.get(reverse("workshops:join") + f"?kode={workshop.code}").status_code == 302
+
+
+def test_a_guest_picks_a_role_when_joining(client, workshop):
+    page = client.get(reverse("workshops:join") + f"?kode={workshop.code}").content.decode()
+    assert 'name="role"' in page and "Borger" in page and "Administrator" not in page
+    response = client.post(
+        reverse("workshops:join"), {"code": workshop.code, "pseudonym": "Bo", "role": "leder"}
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert WorkshopParticipant.objects.get().role == "leder"
 
 
 def test_bad_answer_shows_a_danish_message_and_stores_nothing(client, workshop):

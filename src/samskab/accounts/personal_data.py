@@ -50,7 +50,13 @@ def export_personal_data(person: User) -> dict[str, Any]:
 
 
 def delete_account(request: HttpRequest, person: User) -> None:
-    """Anonymise the person: what they wrote stays (as "Slettet deltager"), who they were goes."""
+    """The person deletes their own account (see `anonymise`) and is logged out."""
+    anonymise(person)
+    logout(request)
+
+
+def anonymise(person: User) -> None:
+    """What the person wrote stays (as "Slettet deltager"), who they were goes."""
     with transaction.atomic(), scopes_disabled():
         for erase in ERASERS.values():
             erase(person)
@@ -65,4 +71,3 @@ def delete_account(request: HttpRequest, person: User) -> None:
         person.set_unusable_password()
         person.save()
         person.emailaddress_set.all().delete()
-    logout(request)

@@ -32,6 +32,28 @@ def user_roles(user: Any, municipality_id: int) -> frozenset[str]:
     return cache.get(municipality_id, frozenset())
 
 
+# Roles a workshop guest (someone taking part without an account) may say they take part as.
+# Self-declared, like a name tag in the room: they sort the guest's answers by role in the
+# results and grant nothing, because a guest account cannot log in and holds no membership.
+SELF_DECLARED_ROLES: tuple[Role, ...] = (
+    Role.CITIZEN,
+    Role.BUSINESS,
+    Role.ASSOCIATION,
+    Role.EMPLOYEE,
+    Role.MANAGER,
+    Role.COUNCIL_MEMBER,
+)
+
+
+def declarable_roles(user: Any, municipality_id: int, *, self_declared: bool = False) -> list[str]:
+    """The roles a person may answer or vote as: those they hold in the municipality, in the
+    roles' own order; for a workshop guest (`self_declared`), any of `SELF_DECLARED_ROLES`."""
+    if self_declared:
+        return [r.value for r in SELF_DECLARED_ROLES]
+    held = user_roles(user, municipality_id)
+    return [r.value for r in Role if r.value in held]
+
+
 def forget_roles(user: Any) -> None:
     """Drop the cached roles after a membership changed."""
     if hasattr(user, "_samskab_roles"):

@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samskab.accounts.models import Role
-from samskab.accounts.roles import user_roles
+from samskab.accounts.roles import declarable_roles
 from samskab.analysis.stacey import ZoneThresholds
 from samskab.challenges.models import Challenge
 from samskab.complexity.models import (
@@ -25,12 +24,6 @@ from samskab.core.models import record
 from samskab.core.validators import contains_cpr
 
 __all__ = ["ServiceError"]
-
-
-def declarable_roles(user: Any, municipality_id: int) -> list[str]:
-    """The roles a person may answer as in this municipality, in the roles' own order."""
-    held = user_roles(user, municipality_id)
-    return [r.value for r in Role if r.value in held]
 
 
 def thresholds_for(municipality_id: int) -> ZoneThresholds:
@@ -131,9 +124,13 @@ def rate(
     agreement: int,
     certainty: int,
     role: str | None = None,
+    self_declared_role: bool = False,
     reason: str = "",
 ) -> Rating:
-    """Give or change one's rating in an open round (the latest answer counts)."""
+    """Give or change one's rating in an open round (the latest answer counts).
+
+    `role` must be one the person holds, or, for a workshop guest (`self_declared_role`), one
+    of the roles a guest may declare."""
     agreement = _check_value(agreement)
     certainty = _check_value(certainty)
     reason = (reason or "").strip()
@@ -149,7 +146,7 @@ def rate(
                 "vi gemmer aldrig CPR-numre."
             )
         )
-    roles = declarable_roles(person, round_.municipality_id)
+    roles = declarable_roles(person, round_.municipality_id, self_declared=self_declared_role)
     if role and role not in roles:
         raise ServiceError(_("Du kan kun svare som en rolle, du har i kommunen."))
     with transaction.atomic():

@@ -5,7 +5,9 @@ A fixed window is enough here: the aim is to stop floods and scripts, not to met
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from samskab.core.errors import ServiceError
@@ -36,3 +38,19 @@ def check_rate(person_id: int, action: str) -> None:
                 "Din tekst er ikke gemt endnu, men den står stadig i feltet."
             )
         )
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address the request came from. Behind `TRUSTED_PROXIES` reverse proxies it is the
+    one the outermost of them saw (counted from the right of X-Forwarded-For, since a client can
+    put anything on the left); otherwise the connection's own address."""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))

@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from django_tasks import task
 
-from samskab.accounts.models import Role
-from samskab.accounts.roles import user_roles
+from samskab.accounts.roles import declarable_roles
 from samskab.analysis import opinion
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
@@ -58,12 +57,6 @@ MAX_POINTS = 3000
 
 def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def declarable_roles(user: Any, municipality_id: int) -> list[str]:
-    """The roles a person may vote as in this municipality, in the roles' own order."""
-    held = user_roles(user, municipality_id)
-    return [r.value for r in Role if r.value in held]
 
 
 def votable_statements(conversation: Conversation) -> QuerySet[Statement]:
@@ -312,8 +305,12 @@ def cast_vote(
     *,
     value: int,
     role: str | None = None,
+    self_declared_role: bool = False,
 ) -> Vote:
-    """Agree (+1), disagree (-1) or pass (0). The latest vote counts; every vote is kept."""
+    """Agree (+1), disagree (-1) or pass (0). The latest vote counts; every vote is kept.
+
+    `role` must be one the person holds, or, for a workshop guest (`self_declared_role`), one
+    of the roles a guest may declare."""
     if not getattr(actor, "is_authenticated", False):
         raise ServiceError(_("Log ind for at stemme."))
     if value not in VoteValue.values:
@@ -322,7 +319,7 @@ def cast_vote(
         raise ServiceError(_("Udsagnet hører ikke til denne samtale."))
     if not conversation.is_open:
         raise ServiceError(_("Samtalen er lukket, så du kan ikke stemme længere."))
-    roles = declarable_roles(actor, conversation.municipality_id)
+    roles = declarable_roles(actor, conversation.municipality_id, self_declared=self_declared_role)
     if role:
         if role not in roles:
             raise ServiceError(_("Du kan kun stemme som en rolle, du har i kommunen."))

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samskab.accounts.roles import declarable_roles
 from samskab.challenges.models import Challenge
 from samskab.municipalities.access import get_space_or_404, municipality_view
 from samskab.municipalities.models import Municipality
@@ -110,7 +111,7 @@ def _vote_card_context(request: HttpRequest, conversation: Conversation) -> dict
         statement = services.votable_statements(conversation).filter(pk=int(asked)).first()
     if statement is None:
         statement = services.next_statement(conversation, user)
-    roles = services.declarable_roles(user, conversation.municipality_id)
+    roles = declarable_roles(user, conversation.municipality_id)
     n_votable = services.votable_statements(conversation).count()
     n_voted = (
         Vote.objects.filter(conversation=conversation, participant__person=user).count()

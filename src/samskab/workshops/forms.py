@@ -31,6 +31,20 @@ class SessionForm(forms.Form):
         initial=DEFAULT_HOURS,
         help_text=_("Deltagerkoden holder op med at virke, når tiden er gået."),
     )
+    prompt_index = forms.TypedChoiceField(
+        label=_("Refleksionsspørgsmål"),
+        coerce=int,
+        required=False,
+        empty_value=0,
+        help_text=_("Det spørgsmål fra refleksionsmødet, deltagerne svarer på."),
+    )
+
+    def __init__(self, *args: Any, prompts: list[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if prompts:
+            self.fields["prompt_index"].choices = list(enumerate(prompts))
+        else:
+            del self.fields["prompt_index"]
 
 
 class JoinForm(forms.Form):
@@ -50,7 +64,11 @@ class JoinForm(forms.Form):
             "max_length": _("Skriv højst %(limit_value)d tegn. Du har skrevet %(show_value)d."),
         },
     )
-    role = forms.ChoiceField(label=_("Jeg deltager som"), required=False)
+    role = forms.ChoiceField(
+        label=_("Jeg deltager som"),
+        required=False,
+        help_text=_("Svarene på storskærmen vises også fordelt på roller, uden navne."),
+    )
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

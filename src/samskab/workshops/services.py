@@ -16,14 +16,15 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samskab.accounts.models import Role
-from samskab.accounts.roles import user_roles
+from samskab.accounts.personal_data import anonymise
+from samskab.accounts.roles import declarable_roles
 from samskab.challenges import services as challenge_services
 from samskab.challenges.models import Challenge, Idea
 from samskab.challenges.phases import Phase
@@ -37,6 +38,7 @@ from samskab.opinions.models import Conversation, Statement
 from samskab.reflection.models import AnonymousEntry, Entry
 from samskab.reflection.models import Session as ReflectionSession
 from samskab.reflection.models import Visibility as ReflectionVisibility
+from samskab.workshops import tasks
 from samskab.workshops.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -187,6 +189,8 @@ def create_session(
             challenge=challenge.pk,
             kinds=chosen,
         )
+        # A laptop install has no cron: opening a workshop also forgets old workshops' guests.
+        transaction.on_commit(tasks.forget_guests.enqueue)
     return session
 
 
@@ -297,11 +301,6 @@ def find_session(code: str) -> LiveSession:
     return session
 
 
-def declarable_roles(user: Any, municipality_id: int) -> list[str]:
-    held = user_roles(user, municipality_id)
-    return [r.value for r in Role if r.value in held]
-
-
 def join(session: LiveSession, user: Any, *, pseudonym: str, role: str = "") -> WorkshopParticipant:
     """Join as oneself (logged in) or as a guest (when the session allows it)."""
     if not session.is_live:
@@ -319,7 +318,9 @@ def join(session: LiveSession, user: Any, *, pseudonym: str, role: str = "") -> 
     logged_in = getattr(user, "is_authenticated", False)
     if not logged_in and not session.allow_anonymous:
         raise ServiceError(_("Log ind for at deltage i denne workshop."))
-    if role and (not logged_in or role not in declarable_roles(user, session.municipality_id)):
+    if role and role not in declarable_roles(
+        user, session.municipality_id, self_declared=not logged_in
+    ):
         raise ServiceError(_("Du kan kun deltage som en rolle, du har i kommunen."))
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -354,6 +355,29 @@ def join(session: LiveSession, user: Any, *, pseudonym: str, role: str = "") -> 
         # A guest's join is recorded without an actor: the guest account is nobody.
         record(session.municipality_id, user, "workshop.joined", session)
     return participant
+
+
+def forget_guests(*, days: int | None = None) -> int:
+    """Anonymise the guest accounts of workshops that ended more than `days` ago (the setting
+    SAMSKAB_WORKSHOP_GUEST_DAYS by default); returns how many.
+
+    A guest's answers stay where they are and keep counting, as a deleted person's do; the
+    pseudonym, the role in the room and the participation go. Run with scopes disabled: it
+    sweeps every municipality.
+    """
+    if days is None:
+        days = settings.SAMSKAB_WORKSHOP_GUEST_DAYS
+    ended_before = timezone.now() - timedelta(days=days)
+    guests = (
+        WorkshopParticipant.objects.filter(is_guest=True, session__expires_at__lt=ended_before)
+        .select_related("person")
+        .order_by("pk")
+    )
+    forgotten = 0
+    for participant in list(guests):
+        anonymise(participant.person)
+        forgotten += 1
+    return forgotten
 
 
 def participant_for(session: LiveSession, token: str | None) -> WorkshopParticipant | None:
@@ -422,6 +446,7 @@ def answer(activity: Activity, participant: WorkshopParticipant, data: dict[str,
                 agreement=agreement,
                 certainty=certainty,
                 role=role,
+                self_declared_role=participant.is_guest,
             )
         elif activity.kind == ActivityKind.STATEMENTS:
             conversation = activity.conversation
@@ -433,7 +458,12 @@ def answer(activity: Activity, participant: WorkshopParticipant, data: dict[str,
             if not _receipt(activity, participant, str(statement.pk)):
                 return False
             opinion_services.cast_vote(
-                conversation, statement, person, value=_int(data.get("value")), role=role
+                conversation,
+                statement,
+                person,
+                value=_int(data.get("value")),
+                role=role,
+                self_declared_role=participant.is_guest,
             )
         elif activity.kind == ActivityKind.PAIRWISE:
             challenge = session.challenge

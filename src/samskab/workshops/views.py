@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
+from samskab.accounts.roles import declarable_roles
 from samskab.challenges.access import get_challenge_or_404
 from samskab.complexity.presentation import role_label
+from samskab.core.ratelimit import client_ip
 from samskab.municipalities.access import municipality_view
 from samskab.municipalities.models import Municipality
 from samskab.opinions.models import Conversation
@@ -27,10 +29,6 @@ from samskab.workshops.forms import JoinForm, SessionForm
 from samskab.workshops.models import Activity, ActivityKind, LiveSession
 
 SESSION_KEY = "workshop_tokens"
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def get_session_or_404(user: Any, municipality: Municipality, pk: int) -> LiveSession:
@@ -86,7 +84,8 @@ def create(request: HttpRequest, municipality: Municipality, challenge: int) -> 
     if not request.user.has_perm("workshops.run_workshop", found):
         raise PermissionDenied
     conversation, reflection = _linked(found)
-    form = SessionForm(request.POST or None, initial={"title": found.title})
+    prompts = [board.prompt_text(p) for p in reflection.prompts] if reflection else []
+    form = SessionForm(request.POST or None, initial={"title": found.title}, prompts=prompts)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -100,6 +99,7 @@ def create(request: HttpRequest, municipality: Municipality, challenge: int) -> 
                     hours=form.cleaned_data["hours"],
                     conversation=conversation,
                     reflection_session=reflection,
+                    prompt_index=form.cleaned_data.get("prompt_index") or 0,
                 )
             except services.ServiceError as e:
                 form.add_error(None, str(e))
@@ -203,10 +203,15 @@ def _find_by_code(code: str) -> LiveSession:
 
 
 def _roles(request: HttpRequest, session: LiveSession | None) -> list[tuple[str, str]]:
+    """The roles to offer: a logged-in person's own; a guest may say which they come as."""
     if session is None:
         return []
+    guest = not request.user.is_authenticated
+    if guest and not session.allow_anonymous:
+        return []
     return [
-        (r, role_label(r)) for r in services.declarable_roles(request.user, session.municipality_id)
+        (r, role_label(r))
+        for r in declarable_roles(request.user, session.municipality_id, self_declared=guest)
     ]
 
 
@@ -225,7 +230,7 @@ def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None, initial=initial, roles=_roles(request, session))
     if request.method == "POST":
         status = 400
-        keys = [f"ip:{_client_ip(request)}"]
+        keys = [f"ip:{client_ip(request)}"]
         if request.session.session_key:
             keys.append(f"s:{request.session.session_key}")
         try:
