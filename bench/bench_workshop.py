@@ -11,11 +11,13 @@ PostgreSQL database (`bench_workshop`, created next to the one named and dropped
 The phones are threads with a plain HTTP client (urllib, one cookie jar each), loopback only,
 bounded in number and time. Each phone fetches the join page, joins with the code (no account),
 sends a Stacey rating and follows the redirect to the thank-you page (every 20th sends the
-rating twice, as after a lost connection), and then asks
-every 3 seconds whether the next activity is on, as the waiting page does. Two loads: all phones
-at the same instant, and phones arriving over 30 s. Five big screens, logged in as the facilitator, fetch the live
-fragment once a second. Reported: answers per second, p50/p95 latency of the answer and of the
-fragment, errors, and how long after an answer the big screen showed it.
+rating twice, as after a lost connection), and then asks every 3 seconds whether the next
+activity is on, as the waiting page does. Two loads: all phones at the same instant, and phones
+arriving over 30 s. Five big screens, logged in as the facilitator, fetch the live fragment once
+a second from their own process (a big screen is its own device). Reported: answers per second,
+p50/p95 latency of the answer and of the fragment, errors, and how long after an answer the big
+screen showed it. The peer, on SQLite in the same run: the same app under plain waitress with
+its defaults, which is what `samskab serve` was before it was tuned for rooms of phones.
 """
 
 from __future__ import annotations
@@ -123,7 +125,16 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run_once(label: str, env: dict[str, str]) -> list[dict[str, object]]:
+# The peer: the same app under plain waitress with its defaults (100 open connections, requests
+# served strictly in arrival order), which is what `samskab serve` was before it was tuned.
+PLAIN_WAITRESS = (
+    "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'samskab.settings'); "
+    "from samskab.wsgi import application; from waitress import serve; "
+    "serve(application, host='127.0.0.1', port=int(sys.argv[1]), threads=int(sys.argv[2]))"
+)
+
+
+def run_once(label: str, env: dict[str, str], plain: bool = False) -> list[dict[str, object]]:
     subprocess.run([SAMSKAB, "migrate", "--no-input", "-v", "0"], env=env, check=True)
     out = subprocess.run(
         [sys.executable, __file__, "--setup"], env=env, check=True, capture_output=True, text=True
@@ -131,17 +142,13 @@ def run_once(label: str, env: dict[str, str]) -> list[dict[str, object]]:
     slug, session_id, code = out[-3:]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    if plain:
+        command = [sys.executable, "-c", PLAIN_WAITRESS, str(port), str(SERVER_THREADS)]
+    else:
+        command = [SAMSKAB, "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--threads", str(SERVER_THREADS)]
     server = subprocess.Popen(
-        [
-            SAMSKAB,
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--threads",
-            str(SERVER_THREADS),
-        ],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -361,6 +368,13 @@ def main() -> None:
         env = {**os.environ, "SAMSKAB_DATA_DIR": tmp, "LOG_LEVEL": "WARNING"}
         env.pop("DATABASE_URL", None)
         results.extend(run_once("SQLite", env))
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "SAMSKAB_DATA_DIR": tmp, "LOG_LEVEL": "WARNING"}
+        env.pop("DATABASE_URL", None)
+        results.extend(run_once("SQLite, plain waitress (peer)", env, plain=True))
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "SAMSKAB_DATA_DIR": tmp, "LOG_LEVEL": "WARNING"}
+        env.pop("DATABASE_URL", None)
         if os.environ.get("DATABASE_URL", "").startswith("postgres"):
             url, admin = postgres_env(os.environ["DATABASE_URL"])
             try:

@@ -33,10 +33,12 @@ def phone(browser):
     return context, tab
 
 
-def join_and_rate(tab, site, code, name, agreement, certainty):
+def join_and_rate(tab, site, code, name, agreement, certainty, role=None):
     tab.goto(f"{site}/deltag/?kode={code}")
     assert_accessible(tab)
     tab.get_by_label("Dit navn i workshoppen").fill(name)
+    if role:
+        tab.get_by_label("Jeg deltager som").select_option(label=role)
     tab.get_by_role("button", name="Deltag").click()
     tab.get_by_text(f"Du deltager som {name}.").wait_for()
     assert_accessible(tab)
@@ -73,7 +75,7 @@ def test_workshop_big_screen_follows_the_phones(site, page, browser):
     # Phone 2: a citizen logged in with their own account.
     citizen_context, citizen = phone(browser)
     try:
-        answered = join_and_rate(guest, site, code, "Gæsten", "2", "4")
+        answered = join_and_rate(guest, site, code, "Gæsten", "2", "4", role="Borger")
         board.filter(has_text="1 svar").wait_for(timeout=2000)
         assert time.monotonic() - answered < 2.5
         assert page.get_by_test_id("stacey-cell").count() == 1
