@@ -225,5 +225,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Tasks run inline with the immediate backend: their start/finish lines are noise in a
+        # request's or a command's output (`samskab demo`). A worker keeps them at LOG_LEVEL.
+        **({"django_tasks": {"level": "WARNING"}} if _tasks_backend == "immediate" else {}),
+    },
 }
