@@ -60,12 +60,15 @@ def ensure_venv(extras: str) -> None:
 def start() -> None:
     ensure_venv("")
     samskab = BIN / "samskab"
+    # Background tasks (opinion maps, rankings, mail) are queued in the database and run by a
+    # thread of the web server, so no page waits for them.
+    env = {**os.environ, "TASKS_BACKEND": os.environ.get("TASKS_BACKEND", "database")}
     say("Opretter eller opdaterer databasen")
-    must(samskab, "migrate", "--no-input", "-v", "0")
+    must(samskab, "migrate", "--no-input", "-v", "0", env=env)
     say("Indlæser demo-kommunen")
-    must(samskab, "demo")
+    must(samskab, "demo", env=env)
     say("Starter webserveren – åbn http://127.0.0.1:8000 i din browser")
-    sys.exit(run(samskab, "serve", "--host", "127.0.0.1", "--port", "8000"))
+    sys.exit(run(samskab, "serve", "--host", "127.0.0.1", "--port", "8000", env=env))
 
 
 def postgres_reachable(url: str) -> bool:

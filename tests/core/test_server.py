@@ -6,6 +6,7 @@ import http.client
 import threading
 import time
 
+import pytest
 from waitress.server import create_server
 
 from samskab.core.server import LiveFirstDispatcher, first_in_line, make_server
@@ -87,3 +88,29 @@ def test_a_room_of_phones_keeping_their_connections_open_does_not_lock_out_the_b
             phone.close()
         server.close()
         server.task_dispatcher.shutdown()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_server_runs_queued_tasks_in_a_thread(settings):
+    from django_tasks import TaskResultStatus
+
+    from samskab.core.server import DATABASE_TASKS, start_task_worker
+    from samskab.workshops.tasks import forget_guests
+
+    assert start_task_worker() is None  # the immediate backend runs tasks inline
+    settings.TASKS = {"default": {"BACKEND": DATABASE_TASKS}}
+    result = forget_guests.enqueue()
+    assert result.status == TaskResultStatus.READY  # queued, not run by enqueueing
+    started = start_task_worker(interval=0.1)
+    assert started is not None
+    worker, thread = started
+    try:
+        deadline = time.monotonic() + 20
+        while result.status != TaskResultStatus.SUCCESSFUL and time.monotonic() < deadline:
+            time.sleep(0.1)
+            result.refresh()
+        assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == 0
+    finally:
+        worker.running = False
+        thread.join(timeout=10)
+    assert not thread.is_alive()

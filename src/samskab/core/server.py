@@ -10,8 +10,11 @@ changes order, and a handful of screens polling once a second cannot starve the 
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import Any
 
+from django.db import connections
 from waitress.server import create_server
 from waitress.task import ThreadedTaskDispatcher
 
@@ -67,3 +70,42 @@ def serve(
     application: Any, *, host: str, port: int, threads: int, connections: int = CONNECTIONS
 ) -> None:
     make_server(application, host=host, port=port, threads=threads, connections=connections).run()
+
+
+DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
+
+
+def start_task_worker(*, interval: float = 1.0) -> tuple[Any, threading.Thread] | None:
+    """Run queued background tasks in a thread of this process, with the database task backend.
+
+    `python3 run.py` uses the database backend, so a vote never waits for the opinion map's
+    recompute, and this thread of `samskab serve` runs the queue: one process on a laptop, no
+    separate worker to remember. Production may run `samskab db_worker` processes instead (start
+    `serve` with `--no-worker`) or as well. Returns (worker, thread); set `worker.running = False`
+    to stop it. None with any other backend (the immediate backend runs tasks inline).
+    """
+    from django.conf import settings
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    if settings.TASKS["default"]["BACKEND"] != DATABASE_TASKS:
+        return None
+    worker = Worker(
+        queue_names=["default"],
+        interval=interval,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"serve-{os.getpid()}-{threading.get_ident()}"[:64],
+        excluded_queue_names=[],
+    )
+
+    def run() -> None:
+        try:
+            worker.run()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="samskab-tasks", daemon=True)
+    thread.start()
+    return worker, thread

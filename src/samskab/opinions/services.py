@@ -2,9 +2,10 @@
 
 Votes never wait for the math. A vote marks the conversation's stored analysis dirty and, only if
 no recompute is queued yet, queues one (Django's Tasks API) once the vote's transaction commits.
-With a backend that can defer (django-tasks-db in production) the task runs a few seconds later,
-so a burst of votes costs one recompute; the immediate backend of the embedded default runs it at
-once. Pages show the last stored result.
+With a backend that can defer (django-tasks-db, which `python3 run.py` and production use) the
+task runs a few seconds later, so a burst of votes costs one recompute; the immediate backend
+(the tests, and `samskab` run without TASKS_BACKEND) runs it at once. Pages show the last stored
+result.
 """
 
 from __future__ import annotations

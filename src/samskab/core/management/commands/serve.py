@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from samskab.core.server import CONNECTIONS, serve
+from samskab.core.server import CONNECTIONS, serve, start_task_worker
 
 
 class Command(BaseCommand):
@@ -23,14 +23,28 @@ class Command(BaseCommand):
             default=CONNECTIONS,
             help=f"Open connections at once, e.g. phones in a workshop (default {CONNECTIONS}).",
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run queued background tasks in this process (run samskab db_worker).",
+        )
 
     def handle(
-        self, *args: Any, host: str, port: int, threads: int, connections: int, **options: Any
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        threads: int,
+        connections: int,
+        no_worker: bool,
+        **options: Any,
     ) -> None:
         from samskab.wsgi import application
 
         if settings.DEBUG:
             self.stderr.write("Advarsel: DEBUG er slået til. Slå det fra i drift.")
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        if not no_worker and start_task_worker() is not None:
+            self.stdout.write("Baggrundsopgaver køres i denne proces.")
         self.stdout.write(f"Samskab kører på http://{shown}:{port}/  (stop med Ctrl+C)")
         serve(application, host=host, port=port, threads=threads, connections=connections)
