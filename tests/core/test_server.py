@@ -114,3 +114,61 @@ def test_the_web_server_runs_queued_tasks_in_a_thread(settings):
         worker.running = False
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_samskab_serve_runs_what_others_queued_and_stops_cleanly_when_told(settings, tmp_path):
+    """The laptop set-up: a task queued by another process (a vote, `samskab demo`) is run by
+    the web server's worker thread, and a service manager's SIGTERM stops the server cleanly."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+    from django_tasks import TaskResultStatus
+
+    from samskab.core.server import DATABASE_TASKS
+    from samskab.workshops.tasks import forget_guests
+
+    settings.TASKS = {"default": {"BACKEND": DATABASE_TASKS}}
+    result = forget_guests.enqueue()
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TASKS_BACKEND": "database",
+        "SAMSKAB_DATA_DIR": str(tmp_path),
+    }
+    samskab = Path(sys.executable).parent / "samskab"
+    server = subprocess.Popen(
+        [str(samskab), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while result.status != TaskResultStatus.SUCCESSFUL and time.monotonic() < deadline:
+            time.sleep(0.2)
+            result.refresh()
+        assert result.status == TaskResultStatus.SUCCESSFUL
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+        output = server.communicate(timeout=10)[0]
+    assert "Baggrundsopgaver køres i denne proces." in output

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from samskab.core.server import CONNECTIONS, serve, start_task_worker
+
+STOP_WAIT_S = 30
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -44,7 +51,17 @@ class Command(BaseCommand):
         if settings.DEBUG:
             self.stderr.write("Advarsel: DEBUG er slået til. Slå det fra i drift.")
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
-        if not no_worker and start_task_worker() is not None:
+        started = None if no_worker else start_task_worker()
+        if started is not None:
             self.stdout.write("Baggrundsopgaver køres i denne proces.")
         self.stdout.write(f"Samskab kører på http://{shown}:{port}/  (stop med Ctrl+C)")
-        serve(application, host=host, port=port, threads=threads, connections=connections)
+        # Stop as on Ctrl+C when the service manager asks (SIGTERM), so `finally` runs.
+        signal.signal(signal.SIGTERM, _stop)
+        try:
+            serve(application, host=host, port=port, threads=threads, connections=connections)
+        finally:
+            if started is not None:
+                # Let a task that is running finish (a mail half sent would stay "running").
+                worker, thread = started
+                worker.running = False
+                thread.join(timeout=STOP_WAIT_S)
