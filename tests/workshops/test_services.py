@@ -145,7 +145,10 @@ def test_a_guest_may_say_which_role_they_come_as_and_their_answers_carry_it(town
 
 @pytest.mark.parametrize("role", ["administrator", "facilitator", "borgmester", "konge"])
 def test_a_guest_cannot_declare_a_role_that_runs_things(town_a, workshop, role):
-    with scope(municipality=town_a.municipality), pytest.raises(services.ServiceError):
+    with (
+        scope(municipality=town_a.municipality),
+        pytest.raises(services.ServiceError, match="Vælg en af rollerne på listen"),
+    ):
         services.join(workshop, AnonymousUser(), pseudonym="Bo", role=role)
     with scopes_disabled():
         assert not WorkshopParticipant.objects.exists()

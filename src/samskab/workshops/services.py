@@ -321,6 +321,8 @@ def join(session: LiveSession, user: Any, *, pseudonym: str, role: str = "") -> 
     if role and role not in declarable_roles(
         user, session.municipality_id, self_declared=not logged_in
     ):
+        if not logged_in:
+            raise ServiceError(_("Vælg en af rollerne på listen, eller ingen bestemt rolle."))
         raise ServiceError(_("Du kan kun deltage som en rolle, du har i kommunen."))
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
