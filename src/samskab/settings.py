@@ -216,6 +216,10 @@ if env.bool("BEHIND_HTTPS_PROXY", False):
 # trusts no header (the address is the connection's); behind one reverse proxy, set it to 1.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", 0, minimum=0)
 
+# The smallest group (role, department, …) whose figures are shown on their own. A smaller one is
+# merged into "andre" or left out, so that no one's answers can be read off a group of one.
+SAMSKAB_MIN_GROUP_SIZE = env.int("MIN_GROUP_SIZE", 5, minimum=2)
+
 # Days after a workshop ends before the guest accounts made for it are anonymised.
 SAMSKAB_WORKSHOP_GUEST_DAYS = env.int("WORKSHOP_GUEST_DAYS", 30, minimum=1)
 

@@ -4,9 +4,10 @@ from django.views.i18n import set_language
 
 from samskab.api import api
 from samskab.core import views as core_views
+from samskab.municipalities import views as municipality_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", municipality_views.home, name="home"),
     path("om/", core_views.about, name="about"),
     path("tilgaengelighed/", core_views.accessibility, name="accessibility"),
     path("healthz", core_views.healthz, name="healthz"),

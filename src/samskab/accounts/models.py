@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from samskab.core.validators import validate_no_cpr
-from samskab.municipalities.models import Municipality
 
 
 class UserManager(BaseUserManager["User"]):
@@ -110,7 +109,7 @@ class Membership(models.Model):
     """A person's role in one municipality. A person can hold several, in several municipalities."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="memberships"
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="memberships"
     )
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
@@ -149,7 +148,7 @@ class Organisation(models.Model):
     """A business, an association, or a unit of the municipality's own organisation."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="organisations"
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="organisations"
     )
     name = models.CharField(_("navn"), max_length=200, validators=[validate_no_cpr])
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
@@ -223,7 +222,9 @@ class StaffLevel(models.IntegerChoices):
 class Affiliation(models.Model):
     """A person's tie to an organisation: staff of a unit, or the person a business acts through."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="affiliations")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="affiliations"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from samskab.accounts.models import STAFF_ROLES, Membership, Role
@@ -66,3 +67,14 @@ def is_staff_of(user: Any, municipality_id: int) -> bool:
 
 def has_any_role(user: Any, municipality_id: int, *roles: Role) -> bool:
     return bool(user_roles(user, municipality_id) & set(roles))
+
+
+def role_label(role: str) -> str:
+    """The role's name as people read it: "Borger", "Leder" …; a role no one declared is
+    "Ikke oplyst", and a role from imported data that Samskab does not know is shown as given."""
+    if not role:
+        return _("Ikke oplyst")
+    try:
+        return str(Role(role).label)
+    except ValueError:
+        return role

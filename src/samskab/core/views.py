@@ -1,33 +1,10 @@
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_scopes import scopes_disabled
-
-from samskab.municipalities.models import Movement, Municipality, Visibility
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    # The front page is the one place that looks across every municipality at once.
-    with scopes_disabled():
-        movements = list(
-            Movement.objects.select_related("municipality")
-            .annotate(public_spaces=Count("spaces", filter=Q(spaces__visibility=Visibility.PUBLIC)))
-            .order_by("municipality__name")
-        )
-    municipalities = Municipality.objects.order_by("region_name", "name").only(
-        "name", "slug", "region_name", "code"
-    )
-    regions = [
-        (name, list(items)) for name, items in groupby(municipalities, lambda m: m.region_name)
-    ]
-    return render(request, "core/home.html", {"movements": movements, "regions": regions})
 
 
 def about(request: HttpRequest) -> HttpResponse:

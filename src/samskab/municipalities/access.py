@@ -9,7 +9,8 @@ nothing leaks about what exists elsewhere (zulip's access_stream_by_id does the 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -37,6 +38,15 @@ def municipality_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             return view(request, found, *args, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def municipality_scope(code: str) -> Iterator[Municipality]:
+    """The API's twin of `municipality_view`: the municipality named by its code in the URL
+    (404 when there is none), with its scope open for the rest of the endpoint."""
+    found = get_object_or_404(Municipality, code=code)
+    with scope(municipality=found):
+        yield found
 
 
 def get_movement(municipality: Municipality) -> Movement | None:

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from itertools import groupby
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
-from samskab.challenges.services import start_with_mayor_question
 from samskab.core.errors import ServiceError
 from samskab.municipalities import services
 from samskab.municipalities.access import (
@@ -17,8 +20,8 @@ from samskab.municipalities.access import (
     visible_spaces,
 )
 from samskab.municipalities.forms import InviteForm, MovementForm, SpaceForm
-from samskab.municipalities.models import Municipality
-from samskab.municipalities.panels import panels_for
+from samskab.municipalities.models import Movement, Municipality, Visibility
+from samskab.municipalities.panels import MOVEMENT_STARTERS, panels_for
 
 
 @municipality_view
@@ -56,7 +59,8 @@ def open_movement(request: HttpRequest, municipality: Municipality) -> HttpRespo
             form.add_error(None, str(exc))
         else:
             if mayor_question:
-                start_with_mayor_question(movement, request.user)
+                for start in MOVEMENT_STARTERS:
+                    start(movement, request.user)
             messages.success(request, _("Bevægelsen er startet."))
             return redirect(municipality.get_absolute_url())
     return render(
@@ -119,3 +123,20 @@ def space_invite(request: HttpRequest, municipality: Municipality, space: str) -
         "municipalities/invite_form.html",
         {"municipality": municipality, "space": found, "form": form},
     )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # The front page is the one place that looks across every municipality at once.
+    with scopes_disabled():
+        movements = list(
+            Movement.objects.select_related("municipality")
+            .annotate(public_spaces=Count("spaces", filter=Q(spaces__visibility=Visibility.PUBLIC)))
+            .order_by("municipality__name")
+        )
+    municipalities = Municipality.objects.order_by("region_name", "name").only(
+        "name", "slug", "region_name", "code"
+    )
+    regions = [
+        (name, list(items)) for name, items in groupby(municipalities, lambda m: m.region_name)
+    ]
+    return render(request, "core/home.html", {"movements": movements, "regions": regions})
