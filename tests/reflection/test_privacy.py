@@ -133,7 +133,7 @@ def test_an_anonymous_entry_keeps_nothing_that_points_to_its_author(circle, clie
         assert not Entry.objects.filter(text=ANONYMOUS).exists()
         stored = AnonymousEntry.objects.get()
     columns = {f.column for f in AnonymousEntry._meta.concrete_fields}
-    assert columns == {"id", "municipality_id", "session_id", "prompt_index", "text"}
+    assert columns == {"id", "municipality_id", "session_id", "prompt_index", "text", "origin"}
     # Nothing in the row names the politician, not even a hash of their id or email.
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM reflection_anonymousentry")

@@ -8,9 +8,9 @@ from django_scopes import scope, scopes_disabled
 
 from samskab.accounts.models import Role
 from samskab.reflection import services
-from samskab.reflection.models import Learning
+from samskab.reflection.models import Learning, RoomMember
 from tests.conftest import give_role, make_person
-from tests.reflection.conftest import make_circle
+from tests.reflection.conftest import make_circle, write
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +83,14 @@ def test_reflection_rules_matrix(town_a, role, member, is_open):
             with scopes_disabled():
                 give_role(person, town_a.municipality, role)
     with scope(municipality=town_a.municipality):
-        if member and not anonymous:
-            services.add_member(circle.room, circle.facilitator, person, role=role or "borger")
+        if member and not anonymous and role:
+            services.add_member(circle.room, circle.facilitator, person, role=role)
+        elif member and not anonymous:
+            # A member who has since lost every role in the municipality: no one can add such
+            # a person now, but the membership stays until a facilitator removes it.
+            RoomMember.objects.create(
+                municipality=town_a.municipality, room=circle.room, person=person, role="borger"
+            )
         circle.session.is_open = is_open
         learning = services.create_learning(
             town_a.municipality, circle.facilitator, title="L", text="T", room=circle.room
@@ -104,17 +110,27 @@ def test_room_facilitator_and_learning_author(town_a):
     circle = make_circle(town_a)
     with scope(municipality=town_a.municipality):
         room_fac = make_person("rumfac@test.dk")
+        with scopes_disabled():
+            give_role(room_fac, town_a.municipality, Role.MANAGER)
         member = services.add_member(circle.room, circle.facilitator, room_fac, role="leder")
         member.is_facilitator = True
         member.save()
         circle.room.__dict__.pop("_members_cache", None)
         assert room_fac.has_perm("reflection.facilitate_room", circle.room)
         assert not circle.leader.has_perm("reflection.facilitate_room", circle.room)
+        shared = write(circle, circle.leader, "Vi lyttede mere.", "shared")
         learning = services.create_learning(
-            town_a.municipality, circle.leader, title="L", text="T", room=circle.room
+            town_a.municipality,
+            room_fac,
+            title="L",
+            text="T",
+            room=circle.room,
+            source_entries=[shared],
         )
+        # The author of an entry it grew from is asked; its writer may publish it.
         assert circle.leader.has_perm("reflection.answer_consent", learning)
-        assert circle.leader.has_perm("reflection.publish_learning", learning)
+        assert not circle.leader.has_perm("reflection.publish_learning", learning)
+        assert room_fac.has_perm("reflection.publish_learning", learning)
         assert not circle.citizen.has_perm("reflection.answer_consent", learning)
         assert isinstance(learning, Learning)
 

@@ -4,8 +4,6 @@ query budgets, consent and publishing, and search across municipalities."""
 from __future__ import annotations
 
 import pytest
-from django.template import Context, Template
-from django.test import RequestFactory
 from django_scopes import scope, scopes_disabled
 
 from samskab.accounts.models import Role
@@ -150,9 +148,7 @@ def test_facilitator_creates_room_invites_and_starts_a_session(town_a, client):
     bad = client.post(
         room.get_absolute_url() + "medlemmer/", {"email": "ingen@test.dk", "role": "borger"}
     )
-    assert bad.status_code == 400
-    assert "Der er ingen person med den e-mail i Samskab." in main(bad)
-    assert "ingen@test.dk" in main(bad)
+    assert bad.status_code == 302  # the same answer as for a real person: see test_room_invitations
     ok = client.post(
         room.get_absolute_url() + "medlemmer/",
         {"email": town_a.member.email, "role": "medarbejder"},
@@ -163,14 +159,11 @@ def test_facilitator_creates_room_invites_and_starts_a_session(town_a, client):
     page = client.get(started.url)
     assert "Hvad skulle der ske?" in main(page)
     # The challenge page's panel links to the room.
-    request = RequestFactory().get("/")
-    request.user = town_a.member
+    client.force_login(town_a.member)
     with scope(municipality=town_a.municipality):
-        html = Template("{% load reflection_tags %}{% reflection_panel challenge %}").render(
-            Context({"request": request, "challenge": challenge})
-        )
-        assert "Læring om regnvand" in html
+        challenge_url = challenge.get_absolute_url()
         assert services.rooms_for_challenge(challenge, town_a.outsider) == []
+    assert "Læring om regnvand" in client.get(challenge_url).content.decode()
 
 
 def test_rooms_list_query_count_is_flat(circle, client):
@@ -411,13 +404,9 @@ def test_sessions_api_query_count_is_flat(circle, client):
     assert_flat_query_count(fetch, add)
 
 
-def test_movement_links_tag(circle):
-    request = RequestFactory().get("/")
-    request.user = circle.employee
-    with scope(municipality=circle.town.municipality):
-        html = Template("{% load reflection_tags %}{% reflection_links municipality %}").render(
-            Context({"request": request, "municipality": circle.town.municipality})
-        )
+def test_movement_page_links_to_rooms_and_libraries(circle, client):
+    client.force_login(circle.employee)
+    html = client.get(circle.town.municipality.get_absolute_url()).content.decode()
     assert "/refleksion/" in html and "/laering/" in html and "/kommuner/laering/" in html
 
 

@@ -10,12 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from samskab.municipalities.models import Municipality
+from samskab.municipalities.access import municipality_scope
 from samskab.reflection import services
 from samskab.reflection.access import get_room_or_404
 from samskab.reflection.models import AnonymousEntry, Entry, Learning, Visibility
@@ -65,10 +64,6 @@ class LearningOut(Schema):
     published: bool
 
 
-def _municipality(code: str) -> Municipality:
-    return get_object_or_404(Municipality, code=code)
-
-
 def _room_out(room: Any) -> dict[str, Any]:
     return {
         "id": room.pk,
@@ -95,8 +90,7 @@ def _learning_out(learning: Learning) -> dict[str, Any]:
 @router.get("/municipalities/{code}/reflection/rooms", response=list[RoomOut], auth=django_auth)
 def list_rooms(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     """The rooms you may enter."""
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         rooms = services.rooms_for(request.user, municipality).select_related("municipality")
         return [_room_out(r) for r in rooms.order_by("title", "id")]
 
@@ -108,8 +102,7 @@ def list_rooms(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 )
 def list_sessions(request: HttpRequest, code: str, room_id: int) -> list[dict[str, Any]]:
     """A room's sessions with what is shared in them (never private entries)."""
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         room = get_room_or_404(request.user, municipality, room_id)
         sessions = list(room.sessions.order_by("created_at", "id"))
         shared: dict[int, list[dict[str, Any]]] = {s.pk: [] for s in sessions}
@@ -151,8 +144,7 @@ def list_sessions(request: HttpRequest, code: str, room_id: int) -> list[dict[st
 @router.get("/municipalities/{code}/learnings", response=list[LearningOut], auth=django_auth)
 def list_learnings(request: HttpRequest, code: str, q: str = "") -> list[dict[str, Any]]:
     """The municipality's learning library (its own staff), searchable with `q`."""
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         if not request.user.has_perm("reflection.view_library", municipality):
             return []
         return [_learning_out(lr) for lr in services.library(municipality, q[:200])]

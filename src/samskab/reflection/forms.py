@@ -37,7 +37,7 @@ class RoomForm(forms.Form):
 class MemberForm(forms.Form):
     email = forms.EmailField(
         label=_("Personens e-mail"),
-        help_text=_("Personen skal have en profil i Samskab."),
+        help_text=_("Personen skal have en profil i Samskab og høre til kommunen."),
     )
     role = forms.ChoiceField(label=_("Er med som"))
 

@@ -14,7 +14,12 @@ Privacy is the feature, and the tables are shaped by it:
   later, and the form says so before they choose anonymous. Sequential ids and creation times
   would let anyone line an anonymous entry up with the same person's other entries or audit
   events, hence the UUID (entries are listed in UUID order, which is random) and no timestamp;
-  no audit event is written for an anonymous entry.
+  no audit event is written for an anonymous entry. On SQLite every table also has a hidden
+  rowid that counts up as rows are written; a trigger (migration 0003) gives each anonymous row a
+  random rowid instead, so not even the file's own order tells which entry came first.
+* An entry written in a live workshop carries the workshop activity in `origin` (blank when
+  written in the room), so the workshop's big screen shows what was written there and nothing
+  else of the room. Workshops write through `services.record_workshop_answer` only.
 
 A room is attached to one thing: the movement or a challenge (initiatives do not exist yet).
 Each attachment is its own nullable foreign key with a check that exactly one is set, so the
@@ -241,6 +246,7 @@ class Entry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflection_entries"
     )
     role = models.CharField(_("rolle"), max_length=20, blank=True)
+    origin = models.CharField(max_length=40, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("skrevet"), auto_now_add=True)
 
     objects = ScopedManager(municipality="municipality")
@@ -253,8 +259,15 @@ class Entry(models.Model):
             models.CheckConstraint(
                 condition=models.Q(visibility__in=["private", "shared"]),
                 name="entry_private_or_shared",
-            )
+            ),
+            # One named answer per person per workshop activity (a re-sent answer counts once).
+            models.UniqueConstraint(
+                fields=["origin", "author"],
+                condition=~models.Q(origin=""),
+                name="entry_one_per_workshop_activity",
+            ),
         ]
+        indexes = [models.Index(fields=["session", "origin"], name="entry_session_origin")]
 
     def __str__(self) -> str:
         # Never the text: a private entry must not show up in logs or admin lists by accident.
@@ -273,6 +286,8 @@ class AnonymousEntry(models.Model):
     text = models.TextField(
         _("refleksion"), max_length=ENTRY_MAX_LENGTH, validators=[validate_no_cpr]
     )
+    # The workshop activity it was written in, or blank: where, never who or when.
+    origin = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     objects = ScopedManager(municipality="municipality")
 
@@ -280,6 +295,7 @@ class AnonymousEntry(models.Model):
         ordering = ["prompt_index", "id"]
         verbose_name = _("anonym refleksion")
         verbose_name_plural = _("anonyme refleksioner")
+        indexes = [models.Index(fields=["session", "origin"], name="anonymous_session_origin")]
 
     def __str__(self) -> str:
         return "anonymous entry"

@@ -36,7 +36,20 @@ def clean_tags(raw: str | Iterable[str]) -> list[str]:
     return tags[:10]
 
 
+def clean_query(query: str | None) -> str:
+    """The query without control characters and lone surrogates: PostgreSQL refuses a NUL in
+    any string, and a lone surrogate cannot be encoded, so either would end in a server error.
+    Nobody searches for them on purpose, so they are dropped rather than refused, as is the
+    replacement character that broken UTF-8 in the address turns into."""
+    return "".join(
+        " " if ch.isspace() else ch
+        for ch in (query or "")
+        if ch.isspace() or (ch != "\ufffd" and unicodedata.category(ch) not in {"Cc", "Cs"})
+    )
+
+
 def search(queryset: QuerySet, query: str) -> QuerySet:
+    query = clean_query(query)
     words = normalise(query).split()
     if not words:
         return queryset

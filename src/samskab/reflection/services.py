@@ -7,20 +7,23 @@ or an order that could be lined up with anything else.
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samskab.accounts.models import Role, User
 from samskab.accounts.roles import user_roles
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
-from samskab.core.validators import contains_cpr
+from samskab.core.validators import CPR_MESSAGE, clean_free_text, contains_cpr
 from samskab.municipalities.models import Municipality
 from samskab.reflection import search
 from samskab.reflection.models import (
@@ -41,28 +44,9 @@ from samskab.reflection.seed import seed_templates
 
 __all__ = ["ServiceError"]
 
-CPR_MESSAGE = (
-    "Teksten ser ud til at indeholde et CPR-nummer. Skriv den uden CPR-nummeret – "
-    "vi gemmer aldrig CPR-numre."
-)
-
 
 def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _clean(text: str, limit: int, empty: str) -> str:
-    cleaned = (text or "").strip()
-    if not cleaned:
-        raise ServiceError(empty)
-    if len(cleaned) > limit:
-        raise ServiceError(
-            _("Teksten må højst være %(max)d tegn. Din er %(length)d tegn.")
-            % {"max": limit, "length": len(cleaned)}
-        )
-    if contains_cpr(cleaned):
-        raise ServiceError(_(CPR_MESSAGE))
-    return cleaned
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -111,6 +95,8 @@ def save_template(
 ) -> ReflectionTemplate:
     """Create or edit the municipality's own template (editing a platform template saves a
     copy for this municipality only)."""
+    if not _may(actor, "reflection.manage_templates", municipality):
+        raise ServiceError(_("Kun facilitatorer og administratorer kan ændre skabeloner."))
     prompts = [p for p in (" ".join(p.split()) for p in prompts) if p]
     if not prompts:
         raise ServiceError(_("Skriv mindst ét spørgsmål."))
@@ -151,6 +137,8 @@ def create_room(
     challenge: Any = None,
     role: str = "",
 ) -> Room:
+    if not _may(actor, "reflection.add_room", municipality):
+        raise ServiceError(_("Du har ikke adgang til at oprette refleksionsrum."))
     if (movement is None) == (challenge is None):
         raise ServiceError(_("Vælg, hvad rummet hører til."))
     for target in (movement, challenge):
@@ -178,9 +166,22 @@ def create_room(
     return room
 
 
+def _may(actor: Any, permission: str, obj: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.has_perm(permission, obj))
+
+
+def _belongs_to(person: User, municipality_id: int) -> bool:
+    """Whether the person holds a role in the municipality: only then may they join its rooms."""
+    return person.is_active and bool(user_roles(person, municipality_id))
+
+
 def add_member(room: Room, actor: Any, person: User, *, role: str) -> RoomMember:
+    if not _may(actor, "reflection.facilitate_room", room):
+        raise ServiceError(_("Kun de, der leder rummet, kan invitere til det."))
     if role not in {r.value for r in Role}:
         raise ServiceError(_("Vælg en rolle."))
+    if not _belongs_to(person, room.municipality_id):
+        raise ServiceError(_("Kun personer, der hører til kommunen, kan komme med i rummet."))
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -192,6 +193,42 @@ def add_member(room: Room, actor: Any, person: User, *, role: str) -> RoomMember
         record(room.municipality_id, actor, "reflection.member_added", room, person=person.pk)
     room.__dict__.pop("_members_cache", None)
     return member
+
+
+def invite_member(room: Room, actor: Any, *, email: str, role: str) -> None:
+    """Let the person with this address into the room and tell them by mail, if they belong to
+    the room's municipality. Returns nothing, and does the same visible things whether or not
+    anyone has the address, so the answer cannot be used to find out who uses Samskab: an
+    unknown address, a person of another municipality or someone already in the room get no
+    mail and change nothing."""
+    if not _may(actor, "reflection.facilitate_room", room):
+        raise ServiceError(_("Kun de, der leder rummet, kan invitere til det."))
+    if role not in {r.value for r in Role}:
+        raise ServiceError(_("Vælg en rolle."))
+    address = (email or "").strip().lower()
+    with transaction.atomic():
+        # Without the address or who it belongs to: the log must not answer the question either.
+        record(room.municipality_id, actor, "reflection.member_invited", room, role=role)
+        person = User.objects.filter(email=address, is_active=True).first()
+        if person is None or not _belongs_to(person, room.municipality_id):
+            return
+        if RoomMember.objects.filter(room=room, person=person).exists():
+            return
+        add_member(room, actor, person, role=role)
+        link = settings.SITE_URL + room.get_absolute_url()
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            subject = _("Du er inviteret til refleksionsrummet »%(room)s«") % {"room": room.title}
+            body = _(
+                "%(name)s har inviteret dig til refleksionsrummet »%(room)s« i %(municipality)s. "
+                "Du er allerede med, så du kan gå direkte ind.\n\nÅbn rummet her: %(link)s"
+            ) % {
+                "name": actor.public_name,
+                "room": room.title,
+                "municipality": room.municipality.name,
+                "link": link,
+            }
+        recipient = person.email
+        transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
 
 
 def rooms_for(user: Any, municipality: Municipality) -> QuerySet[Room]:
@@ -226,6 +263,8 @@ def rooms_for_challenge(challenge: Any, user: Any) -> list[Room]:
 def start_session(
     room: Room, actor: Any, *, template: ReflectionTemplate, title: str = ""
 ) -> Session:
+    if not _may(actor, "reflection.facilitate_room", room):
+        raise ServiceError(_("Kun de, der leder rummet, kan starte et møde."))
     if template.municipality_id not in (None, room.municipality_id):
         raise ServiceError(_("Vælg en skabelon."))
     with transaction.atomic():
@@ -243,6 +282,8 @@ def start_session(
 
 
 def set_session_open(session: Session, actor: Any, *, is_open: bool) -> Session:
+    if not _may(actor, "reflection.facilitate_room", session):
+        raise ServiceError(_("Kun de, der leder rummet, kan åbne og lukke mødet."))
     with transaction.atomic():
         session.is_open = is_open
         session.closed_at = None if is_open else timezone.now()
@@ -266,7 +307,7 @@ def write_entry(
         raise ServiceError(_("Vælg, hvem der kan se din refleksion."))
     if not isinstance(prompt_index, int) or not 0 <= prompt_index < len(session.prompts):
         raise ServiceError(_("Vælg et af mødets spørgsmål."))
-    text = _clean(text, ENTRY_MAX_LENGTH, _("Skriv din refleksion."))
+    text = clean_free_text(text, limit=ENTRY_MAX_LENGTH, empty=_("Skriv din refleksion."))
     member = membership(session.room, person)
     if member is None:
         raise ServiceError(_("Kun rummets medlemmer kan skrive her."))
@@ -277,12 +318,16 @@ def write_entry(
             raise ServiceError(_("Mødet er lukket, så du kan ikke skrive mere her."))
         if visibility == Visibility.ANONYMOUS:
             # No audit event: its time and actor would tie the entry to the person.
-            return AnonymousEntry.objects.create(
+            anonymous = AnonymousEntry.objects.create(
                 municipality_id=session.municipality_id,
                 session=session,
                 prompt_index=prompt_index,
                 text=text,
             )
+            # Written again with the meeting's other anonymous rows, so PostgreSQL's row order
+            # and transaction ids do not say when (next to whose other writes) it came.
+            _reshuffle_anonymous(session)
+            return anonymous
         entry = Entry.objects.create(
             municipality_id=session.municipality_id,
             session=session,
@@ -383,6 +428,184 @@ def patterns(session: Session) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------------
+# Live workshops: the only way samskab.workshops reads or writes reflections
+# --------------------------------------------------------------------------------------------
+
+
+def workshop_session_for(challenge: Any, user: Any) -> Session | None:
+    """The newest open meeting in a room of the challenge that the person may enter: the one a
+    workshop they run on the challenge may take its reflection question from."""
+    rooms = rooms_for(user, challenge.municipality).filter(challenge=challenge)
+    return (
+        Session.objects.filter(room__in=rooms, is_open=True)
+        .select_related("room")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def may_use_in_workshop(session: Session | None, user: Any, challenge: Any) -> bool:
+    """Whether a workshop the person opens on the challenge may put this meeting's questions to
+    the room. Only someone who may enter the meeting's room may: what the workshop writes lands
+    in that room."""
+    return (
+        session is not None
+        and session.is_open
+        and session.municipality_id == challenge.municipality_id
+        and session.room.challenge_id == challenge.pk
+        and user.has_perm("reflection.view_room", session.room)
+    )
+
+
+def record_workshop_answer(
+    session: Session,
+    person: Any,
+    *,
+    origin: str,
+    prompt_index: int,
+    text: str,
+    visibility: str,
+    role: str = "",
+    limit: int,
+) -> bool:
+    """Write an answer given in a live workshop; False when it was already written (a re-sent
+    answer). `origin` names the workshop activity; the caller vouches that `person` takes part in
+    it, and `may_use_in_workshop` was checked when the workshop was opened.
+
+    An anonymous answer is written exactly like one in the room: its own table, no author, no
+    time, no audit event, a random id (and rowid), and nothing else in the database changes, so
+    the database looks the same whether a participant answered anonymously or not at all.
+
+    That is also why "one answer per participant" cannot be kept per person for anonymous
+    answers: to refuse a person's second anonymous answer we would have to store that they gave
+    a first one, which is the link we promise not to keep. So the activity as a whole takes no
+    more answers, named and anonymous together, than `limit` (its number of participants), a
+    person gives at most one named answer, and an identical anonymous text counts once (a double
+    tap or a lost connection). Someone sending several anonymous answers can at most use up the
+    answers of those who have not answered; more answers take more participants.
+    """
+    if visibility not in (Visibility.SHARED, Visibility.ANONYMOUS):
+        raise ServiceError(_("Vælg, om dit svar vises med dit navn eller anonymt."))
+    if not isinstance(prompt_index, int) or not 0 <= prompt_index < len(session.prompts):
+        raise ServiceError(_("Vælg et af mødets spørgsmål."))
+    if not origin:
+        raise ServiceError(_("Svaret hører ikke til en workshop."))
+    text = clean_free_text(text, limit=ENTRY_MAX_LENGTH, empty=_("Skriv dit svar."))
+    with transaction.atomic():
+        # The lock keeps the count below `limit` true until this answer is written.
+        locked = Session.objects.select_for_update().filter(pk=session.pk).first()
+        if locked is None or not locked.is_open:
+            raise ServiceError(_("Mødet er lukket, så du kan ikke skrive mere her."))
+        named = Entry.objects.filter(session=session, origin=origin)
+        anonymous = AnonymousEntry.objects.filter(session=session, origin=origin)
+        if visibility == Visibility.SHARED and named.filter(author=person).exists():
+            return False
+        if visibility == Visibility.ANONYMOUS and anonymous.filter(text=text).exists():
+            return False
+        if named.count() + anonymous.count() >= limit:
+            raise ServiceError(
+                _(
+                    "Aktiviteten har allerede fået et svar for hver deltager, så der kan ikke "
+                    "komme flere."
+                )
+            )
+        if visibility == Visibility.ANONYMOUS:
+            AnonymousEntry.objects.create(
+                municipality_id=session.municipality_id,
+                session=session,
+                prompt_index=prompt_index,
+                text=text,
+                origin=origin,
+            )
+            _reshuffle_anonymous(session)
+            return True
+        try:
+            with transaction.atomic():
+                entry = Entry.objects.create(
+                    municipality_id=session.municipality_id,
+                    session=session,
+                    prompt_index=prompt_index,
+                    text=text,
+                    visibility=Visibility.SHARED,
+                    author=person,
+                    role=role,
+                    origin=origin,
+                )
+        except IntegrityError:  # the same person's answer arrived twice at once
+            return False
+        record(
+            session.municipality_id,
+            person,
+            "reflection.entry_written",
+            entry,
+            visibility=Visibility.SHARED.value,
+            origin=origin,
+        )
+    return True
+
+
+def _reshuffle_anonymous(session: Session) -> None:
+    """Write the meeting's anonymous rows again, all in one go and in random order.
+
+    The database keeps an order of writing even for a table without times: PostgreSQL stores
+    each row's writing transaction (`xmin`, a counter shared by every table) and its place in the
+    file (`ctid`). Lined up with a person's other rows, that order could point out whose
+    anonymous answer is whose. Rewritten together, the rows share one transaction and lie in
+    random order. (On SQLite a trigger gives each row a random rowid; see the models.)
+    """
+    rows = list(AnonymousEntry.objects.filter(session=session))
+    secrets.SystemRandom().shuffle(rows)
+    AnonymousEntry.objects.filter(session=session).delete()
+    AnonymousEntry.objects.bulk_create(rows)
+
+
+def workshop_answered(origin: str, person: Any) -> bool:
+    """Whether the person gave a named answer in the workshop activity. There is no such
+    question for anonymous answers: nothing records who gave them."""
+    return Entry.objects.filter(origin=origin, author_id=getattr(person, "pk", None)).exists()
+
+
+@dataclass
+class WorkshopAnswers:
+    prompt: Any
+    # (author id, text) of the named answers, in the order they were given.
+    shared: list[tuple[int, str]] = field(default_factory=list)
+    # The anonymous texts, in random (UUID) order.
+    anonymous: list[str] = field(default_factory=list)
+
+
+def workshop_answers(session_id: int, prompt_index: int, origin: str) -> WorkshopAnswers:
+    """What a workshop's big screen shows: the answers given in that workshop activity and
+    nothing else of the room (never a private entry, never one written in the room). Three
+    queries however many answers there are."""
+    prompts = Session.objects.filter(pk=session_id).values_list("prompts", flat=True).first()
+    prompts = prompts or []
+    found = WorkshopAnswers(
+        prompt=prompts[prompt_index] if 0 <= prompt_index < len(prompts) else ""
+    )
+    if not origin:
+        return found
+    found.shared = list(
+        Entry.objects.filter(
+            session_id=session_id,
+            origin=origin,
+            prompt_index=prompt_index,
+            visibility=Visibility.SHARED,
+        )
+        .order_by("created_at", "id")
+        .values_list("author_id", "text")
+    )
+    found.anonymous = list(
+        AnonymousEntry.objects.filter(
+            session_id=session_id, origin=origin, prompt_index=prompt_index
+        )
+        .order_by("id")
+        .values_list("text", flat=True)
+    )
+    return found
+
+
+# --------------------------------------------------------------------------------------------
 # Learnings
 # --------------------------------------------------------------------------------------------
 
@@ -401,11 +624,16 @@ def create_learning(
     """A learning in the municipality's library. Its authors are the person writing it and the
     authors of the shared entries it grew from; each is asked before it leaves the
     municipality."""
-    title = _clean(title, 200, _("Giv læringen en titel."))
-    text = _clean(text, LEARNING_TEXT_MAX_LENGTH, _("Skriv selve læringen."))
+    # From a room: those who run it; without one: those who run the municipality's processes.
+    if not _may(actor, "reflection.add_learning", room or municipality):
+        raise ServiceError(_("Kun de, der leder rummet, kan skrive en læring."))
+    if room is not None and room.municipality_id != municipality.pk:
+        raise ServiceError(_("Vælg et rum i kommunen."))
+    title = clean_free_text(title, limit=200, empty=_("Giv læringen en titel."))
+    text = clean_free_text(text, limit=LEARNING_TEXT_MAX_LENGTH, empty=_("Skriv selve læringen."))
     tags = search.clean_tags(tags)
     if contains_cpr(context) or any(contains_cpr(t) for t in tags):
-        raise ServiceError(_(CPR_MESSAGE))
+        raise ServiceError(str(CPR_MESSAGE))
     for entry in source_entries:
         if entry.visibility != Visibility.SHARED or (room and entry.session.room_id != room.pk):
             raise ServiceError(_("En læring kan kun bygge på refleksioner, der er delt i rummet."))
@@ -433,6 +661,8 @@ def create_learning(
 
 def ask_consent(learning: Learning, actor: Any) -> int:
     """Ask every author who has not answered yet. Returns how many were asked."""
+    if not _may(actor, "reflection.publish_learning", learning):
+        raise ServiceError(_("Kun den, der skrev læringen, eller en facilitator kan gøre det."))
     with transaction.atomic():
         now = timezone.now()
         asked = LearningAuthor.objects.filter(learning=learning, consent="").update(
@@ -471,6 +701,8 @@ def answer_consent(learning: Learning, person: Any, *, give: bool) -> LearningAu
 
 def publish_learning(learning: Learning, actor: Any) -> Learning:
     """Share the learning with every municipality: only when every author has said yes."""
+    if not _may(actor, "reflection.publish_learning", learning):
+        raise ServiceError(_("Kun den, der skrev læringen, eller en facilitator kan gøre det."))
     with transaction.atomic():
         locked = Learning.objects.select_for_update().get(pk=learning.pk)
         consents = list(
@@ -488,6 +720,9 @@ def publish_learning(learning: Learning, actor: Any) -> Learning:
 
 
 def unpublish_learning(learning: Learning, actor: Any) -> Learning:
+    """Take the learning back to the municipality's own library."""
+    if not _may(actor, "reflection.publish_learning", learning):
+        raise ServiceError(_("Kun den, der skrev læringen, eller en facilitator kan gøre det."))
     with transaction.atomic():
         learning.published_at = None
         learning.save(update_fields=["published_at"])

@@ -5,13 +5,13 @@ from samskab.reflection import views
 app_name = "reflection"
 
 R = "<slug:municipality>/refleksion/"
-ROOM = R + "<int:room>/"
-S = ROOM + "moeder/<int:session>/"
+ROOM = R + "<id:room>/"
+S = ROOM + "moeder/<id:session>/"
 L = "<slug:municipality>/laering/"
 
 urlpatterns = [
     path("laering/", views.shared_library, name="shared_library"),
-    path("laering/<int:learning>/", views.shared_learning, name="shared_learning"),
+    path("laering/<id:learning>/", views.shared_learning, name="shared_learning"),
     path(R, views.room_list, name="rooms"),
     path(R + "nyt-rum/", views.room_create, name="room_create"),
     path(R + "skabeloner/", views.template_list, name="templates"),
@@ -23,11 +23,11 @@ urlpatterns = [
     path(ROOM + "ny-laering/", views.learning_create, name="learning_create"),
     path(S, views.session_detail, name="session"),
     path(S + "skriv/", views.entry_write, name="entry_write"),
-    path(S + "del/<int:entry>/", views.entry_share, name="entry_share"),
+    path(S + "del/<id:entry>/", views.entry_share, name="entry_share"),
     path(S + "aaben-luk/", views.session_toggle, name="session_toggle"),
     path(L, views.library, name="library"),
-    path(L + "<int:learning>/", views.learning_detail, name="learning"),
-    path(L + "<int:learning>/samtykke/", views.learning_consent, name="learning_consent"),
-    path(L + "<int:learning>/spoerg/", views.learning_ask, name="learning_ask"),
-    path(L + "<int:learning>/del/", views.learning_publish, name="learning_publish"),
+    path(L + "<id:learning>/", views.learning_detail, name="learning"),
+    path(L + "<id:learning>/samtykke/", views.learning_consent, name="learning_consent"),
+    path(L + "<id:learning>/spoerg/", views.learning_ask, name="learning_ask"),
+    path(L + "<id:learning>/del/", views.learning_publish, name="learning_publish"),
 ]

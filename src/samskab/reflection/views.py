@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
-from samskab.accounts.models import User
 from samskab.challenges.models import Challenge, ChallengeStatus
 from samskab.municipalities.access import get_movement, municipality_view
 from samskab.municipalities.models import Municipality
-from samskab.reflection import services
+from samskab.reflection import search, services
 from samskab.reflection.access import get_learning_or_404, get_room_or_404, get_session_or_404
 from samskab.reflection.forms import (
     EntryForm,
@@ -145,8 +144,14 @@ def _render_room(
             "municipality": municipality,
             "room": room,
             "members": [(m, services.role_label(m.role)) for m in members],
-            "sessions": list(room.sessions.order_by("-created_at", "-id")),
-            "learnings": list(Learning.objects.filter(room=room).order_by("-created_at", "-id")),
+            "sessions": list(
+                room.sessions.select_related("municipality").order_by("-created_at", "-id")
+            ),
+            "learnings": list(
+                Learning.objects.filter(room=room)
+                .select_related("municipality")
+                .order_by("-created_at", "-id")
+            ),
             "facilitates": facilitates,
             "member_form": member_form or MemberForm(roles=services.role_choices()),
             "session_form": session_form
@@ -172,21 +177,22 @@ def member_add(request: HttpRequest, municipality: Municipality, room: int) -> H
         raise PermissionDenied
     form = MemberForm(request.POST, roles=services.role_choices())
     if form.is_valid():
-        person = User.objects.filter(
-            email=form.cleaned_data["email"].lower(), is_active=True
-        ).first()
-        if person is None:
-            form.add_error("email", _("Der er ingen person med den e-mail i Samskab."))
+        email = form.cleaned_data["email"].strip().lower()
+        try:
+            services.invite_member(found, request.user, email=email, role=form.cleaned_data["role"])
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
         else:
-            try:
-                services.add_member(found, request.user, person, role=form.cleaned_data["role"])
-            except services.ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, _("%(name)s er med i rummet.") % {"name": person.public_name}
+            # The same answer whoever the address belongs to, or if it belongs to no one.
+            messages.success(
+                request,
+                _(
+                    "Hvis %(email)s hører til en person i %(municipality)s, har vi sendt en "
+                    "invitation, og personen er nu med i rummet."
                 )
-                return redirect(found.get_absolute_url())
+                % {"email": email, "municipality": municipality.name},
+            )
+            return redirect(found.get_absolute_url())
     return _render_room(request, municipality, found, member_form=form, status=400)
 
 
@@ -201,11 +207,15 @@ def session_start(request: HttpRequest, municipality: Municipality, room: int) -
     form = SessionForm(request.POST, templates=[(t.key, t.name) for t in templates])
     if form.is_valid():
         template = next(t for t in templates if t.key == form.cleaned_data["template"])
-        session = services.start_session(
-            found, request.user, template=template, title=form.cleaned_data["title"]
-        )
-        messages.success(request, _("Mødet er startet."))
-        return redirect(session.get_absolute_url())
+        try:
+            session = services.start_session(
+                found, request.user, template=template, title=form.cleaned_data["title"]
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Mødet er startet."))
+            return redirect(session.get_absolute_url())
     return _render_room(request, municipality, found, session_form=form, status=400)
 
 
@@ -312,8 +322,12 @@ def session_toggle(
     if not request.user.has_perm("reflection.facilitate_room", found):
         raise PermissionDenied
     is_open = request.POST.get("open") == "1"
-    services.set_session_open(found, request.user, is_open=is_open)
-    messages.success(request, _("Mødet er åbent igen.") if is_open else _("Mødet er lukket."))
+    try:
+        services.set_session_open(found, request.user, is_open=is_open)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Mødet er åbent igen.") if is_open else _("Mødet er lukket."))
     return redirect(found.get_absolute_url())
 
 
@@ -368,7 +382,7 @@ def learning_create(request: HttpRequest, municipality: Municipality, room: int)
 def library(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     if not request.user.has_perm("reflection.view_library", municipality):
         raise PermissionDenied
-    query = request.GET.get("q", "")[:200]
+    query = search.clean_query(request.GET.get("q", ""))[:200]
     learnings = list(services.library(municipality, query))
     asked = list(
         LearningAuthor.objects.filter(
@@ -388,7 +402,7 @@ def library(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 
 def shared_library(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:200]
+    query = search.clean_query(request.GET.get("q", ""))[:200]
     # The one place learnings are read across municipalities: published ones only.
     with scopes_disabled():
         learnings = list(services.shared_library(query)[:200])

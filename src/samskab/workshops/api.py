@@ -7,11 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django_scopes import scope
 from ninja import Router, Schema
 
-from samskab.municipalities.models import Municipality
+from samskab.municipalities.access import municipality_scope
 from samskab.workshops import board
 from samskab.workshops.models import Activity, LiveSession
 
@@ -52,8 +50,7 @@ def _answers(data: dict[str, Any]) -> int:
 @router.get("/municipalities/{code}/workshops/{session_id}", response=WorkshopOut)
 def workshop(request: Any, code: str, session_id: int) -> dict[str, Any]:
     """A workshop and how many have answered its current activity (for those who run it)."""
-    municipality = get_object_or_404(Municipality, code=code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         session = (
             LiveSession.objects.filter(municipality=municipality, pk=session_id)
             .select_related("challenge__space", "current")

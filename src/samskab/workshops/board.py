@@ -10,14 +10,19 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from samskab.challenges.models import Comparison, Idea
+from samskab.challenges.models import CURRENT_COMPARISON, Comparison, Idea
 from samskab.challenges.models import Visibility as IdeaVisibility
-from samskab.complexity import presentation
 from samskab.complexity import services as complexity_services
 from samskab.complexity.models import SCALE_HIGH, Rating
 from samskab.opinions import services as opinion_services
-from samskab.reflection.models import AnonymousEntry, Entry
-from samskab.workshops.models import Activity, ActivityKind, LiveSession, WorkshopParticipant
+from samskab.reflection import services as reflection_services
+from samskab.workshops.models import (
+    Activity,
+    ActivityKind,
+    LiveSession,
+    WorkshopParticipant,
+    reflection_origin,
+)
 
 CELL = 80
 PAD = 50
@@ -30,7 +35,7 @@ def stacey(activity: Activity) -> dict[str, Any]:
         )
     )
     thresholds = complexity_services.thresholds_for(activity.municipality_id)
-    summary = presentation.summarise(ratings, thresholds)
+    summary = complexity_services.summarise(ratings, thresholds)
     counts: dict[tuple[int, int], int] = {}
     for r in ratings:
         counts[(r.agreement, r.certainty)] = counts.get((r.agreement, r.certainty), 0) + 1
@@ -61,7 +66,7 @@ def stacey(activity: Activity) -> dict[str, Any]:
             agreement=round(mean.agreement * 100),
             certainty=round(mean.certainty * 100),
             zone=int(summary.overall.zone),
-            zone_name=presentation.zone_name(summary.overall.zone),
+            zone_name=complexity_services.zone_name(summary.overall.zone),
         )
     return data
 
@@ -95,7 +100,10 @@ def pairwise(activity: Activity, session: LiveSession) -> dict[str, Any]:
     tally: dict[int, list[int]] = {}
     n = 0
     for left, right, choice, count in (
-        Comparison.objects.filter(challenge_id=session.challenge_id, person_id__in=people)
+        # Only each person's current answer to a pair: a changed answer is not a win and a loss.
+        Comparison.objects.filter(
+            CURRENT_COMPARISON, challenge_id=session.challenge_id, person_id__in=people
+        )
         .values("left_id", "right_id", "choice")
         .annotate(n=Count("id"))
         .values_list("left_id", "right_id", "choice", "n")
@@ -131,29 +139,18 @@ def pairwise(activity: Activity, session: LiveSession) -> dict[str, Any]:
 
 
 def reflection(activity: Activity, session: LiveSession) -> dict[str, Any]:
-    """Shared answers with the name the participant chose to show; anonymous ones without."""
+    """The answers given in this workshop activity, and nothing else of the reflection room:
+    shared ones with the name the participant chose to show, anonymous ones without."""
+    found = reflection_services.workshop_answers(
+        activity.reflection_session_id, activity.prompt_index, reflection_origin(activity)
+    )
     names = dict(
         WorkshopParticipant.objects.filter(session=session).values_list("person_id", "pseudonym")
     )
-    shared = list(
-        Entry.objects.filter(
-            session_id=activity.reflection_session_id,
-            prompt_index=activity.prompt_index,
-            visibility="shared",
-            author_id__in=list(names),
-        ).only("text", "author_id")
-    )
-    anonymous = list(
-        AnonymousEntry.objects.filter(
-            session_id=activity.reflection_session_id, prompt_index=activity.prompt_index
-        ).only("text")
-    )
-    answers = [{"text": e.text, "name": names.get(e.author_id, "")} for e in shared]
+    answers = [{"text": text, "name": names.get(author, "")} for author, text in found.shared]
     # Anonymous entries carry no time; their random ids give an order that says nothing.
-    answers += [{"text": e.text, "name": ""} for e in anonymous]
-    prompts = activity.reflection_session.prompts
-    prompt = prompts[activity.prompt_index] if activity.prompt_index < len(prompts) else ""
-    return {"answers": answers, "prompt": prompt}
+    answers += [{"text": text, "name": ""} for text in found.anonymous]
+    return {"answers": answers, "prompt": found.prompt}
 
 
 def prompt_text(prompt: Any) -> str:

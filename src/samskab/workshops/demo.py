@@ -9,12 +9,9 @@ from typing import Any
 from django.utils import timezone
 
 from samskab.accounts.models import Role
-from samskab.challenges.models import Challenge
-from samskab.challenges.phases import Phase
+from samskab.challenges.models import Challenge, Phase
 from samskab.opinions.models import Conversation
 from samskab.reflection import services as reflection_services
-from samskab.reflection.models import Room
-from samskab.reflection.models import Session as ReflectionSession
 from samskab.workshops import services
 from samskab.workshops.models import ActivityKind, LiveSession
 
@@ -45,17 +42,18 @@ def load_workshop_demo(demo: Any) -> None:
         kinds.append(ActivityKind.STATEMENTS.value)
     if challenge.phase == Phase.PRIORITISATION:
         kinds.append(ActivityKind.PAIRWISE.value)
-    reflection = None
-    room = Room.objects.filter(municipality=demo.municipality, title=ROOM).first()
-    if room is not None:
-        reflection = ReflectionSession.objects.filter(room=room, is_open=True).first()
+    reflection = reflection_services.workshop_session_for(challenge, facilitator)
+    if reflection is None:
+        rooms = reflection_services.rooms_for_challenge(challenge, facilitator)
+        room = next((r for r in rooms if r.title == ROOM), None)
         template = reflection_services.get_template(demo.municipality, "stacey")
-        if reflection is None and template is not None:
+        if room is not None and template is not None:
             reflection = reflection_services.start_session(
                 room, facilitator, template=template, title="Workshop i Medborgerhuset"
             )
-        if reflection is not None:
-            kinds.append(ActivityKind.REFLECTION.value)
+            reflection.room = room
+    if reflection is not None:
+        kinds.append(ActivityKind.REFLECTION.value)
     session = services.create_session(
         challenge,
         facilitator,

@@ -4,7 +4,9 @@ A session holds an ordered list of activities, each pointing at the object the o
 keep answers in (a complexity round, an opinions conversation, a challenge in prioritisation, a
 reflection meeting's prompt). Answers land in those apps' models through their service functions;
 this app keeps only who takes part (`WorkshopParticipant`) and a receipt per answered item
-(`AnswerReceipt`), whose unique constraint makes a re-sent answer count once.
+(`AnswerReceipt`), whose unique constraint makes a re-sent answer count once. Reflection answers
+get no receipt: a receipt would tell who answered anonymously (see
+`reflection.services.record_workshop_answer`).
 """
 
 from __future__ import annotations
@@ -116,6 +118,11 @@ class Activity(models.Model):
         return f"{self.session_id} #{self.position} {self.kind}"
 
 
+def reflection_origin(activity: Activity) -> str:
+    """How reflection tells the entries written in this workshop activity from the room's own."""
+    return f"workshop:{activity.pk}"
+
+
 class WorkshopParticipant(models.Model):
     """A phone in the room. `person` is the participant's account, or a guest account made for
     someone who joined without logging in (it cannot log in and holds no roles)."""
@@ -152,8 +159,9 @@ class WorkshopParticipant(models.Model):
 
 
 class AnswerReceipt(models.Model):
-    """That a participant answered one item of an activity; the answer itself lives in the
-    other app. No time and no link to the answer, so an anonymous reflection stays anonymous."""
+    """That a participant answered one item of a Stacey, statements or pairwise activity; the
+    answer itself lives in the other app. Never written for a reflection: participants with a
+    receipt and no named entry would be exactly the anonymous writers."""
 
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"

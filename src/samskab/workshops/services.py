@@ -1,10 +1,10 @@
 """State changes for live workshops: one function per use case, each atomic and audited.
 
 Answers go into the other apps through their service functions (`complexity.services.rate`,
-`opinions.services.cast_vote`, `challenges.services.compare`). A reflection answered in a
-workshop is written here, because `reflection.services.write_entry` is for room members and a
-workshop's phones are not members of the room; the privacy rule is the same (an anonymous answer
-keeps no author, no time and no audit record).
+`opinions.services.cast_vote`, `challenges.services.compare`,
+`reflection.services.record_workshop_answer`). Reflection keeps its own privacy rules: an
+anonymous answer leaves no receipt here and no trace there, so workshops never touches
+reflection's tables itself.
 
 Someone who joins without logging in gets a guest account that cannot log in and holds no
 roles, so the other apps' one-answer-per-person constraints hold for them too.
@@ -22,23 +22,21 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+from django_tasks import task
 
 from samskab.accounts.personal_data import anonymise
 from samskab.accounts.roles import declarable_roles
 from samskab.challenges import services as challenge_services
-from samskab.challenges.models import Challenge, Idea
-from samskab.challenges.phases import Phase
+from samskab.challenges.models import Challenge, Idea, Phase
 from samskab.complexity import services as complexity_services
 from samskab.complexity.models import AssessmentRound
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
-from samskab.core.validators import contains_cpr
+from samskab.core.validators import CPR_MESSAGE, clean_free_text, contains_cpr
 from samskab.opinions import services as opinion_services
 from samskab.opinions.models import Conversation, Statement
-from samskab.reflection.models import AnonymousEntry, Entry
-from samskab.reflection.models import Session as ReflectionSession
-from samskab.reflection.models import Visibility as ReflectionVisibility
-from samskab.workshops import tasks
+from samskab.reflection import services as reflection_services
 from samskab.workshops.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -49,6 +47,7 @@ from samskab.workshops.models import (
     AnswerReceipt,
     LiveSession,
     WorkshopParticipant,
+    reflection_origin,
 )
 
 __all__ = ["ServiceError"]
@@ -70,23 +69,11 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
 
-def _check_text(text: str, limit: int, empty: str) -> str:
-    cleaned = (text or "").strip()
-    if not cleaned:
-        raise ServiceError(empty)
-    if len(cleaned) > limit:
-        raise ServiceError(
-            _("Teksten må højst være %(max)d tegn. Din er %(length)d tegn.")
-            % {"max": limit, "length": len(cleaned)}
-        )
-    if contains_cpr(cleaned):
-        raise ServiceError(
-            _(
-                "Teksten ser ud til at indeholde et CPR-nummer. Skriv den uden CPR-nummeret – "
-                "vi gemmer aldrig CPR-numre."
-            )
-        )
-    return cleaned
+def _may_run(session: LiveSession, actor: Any) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(
+        "workshops.run_workshop", session
+    ):
+        raise ServiceError(_("Du har ikke adgang til at styre denne workshop."))
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,7 +90,7 @@ def create_session(
     allow_anonymous: bool = True,
     hours: int = DEFAULT_HOURS,
     conversation: Conversation | None = None,
-    reflection_session: ReflectionSession | None = None,
+    reflection_session: reflection_services.Session | None = None,
     prompt_index: int = 0,
     code: str = "",
     assessment_round: AssessmentRound | None = None,
@@ -111,9 +98,14 @@ def create_session(
     """Open a workshop with the chosen activities, in the order of `ActivityKind`.
 
     The Stacey activity uses `assessment_round` when it is an open round of the challenge, and
-    otherwise opens the challenge's next round.
+    otherwise opens the challenge's next round. The reflection activity needs an open meeting of
+    the challenge in a room the facilitator may enter: the big screen shows what is written to it.
     """
-    title = _check_text(title, 200, _("Giv workshoppen en titel."))
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(
+        "workshops.run_workshop", challenge
+    ):
+        raise ServiceError(_("Du har ikke adgang til at holde workshops om denne udfordring."))
+    title = clean_free_text(title, limit=200, empty=_("Giv workshoppen en titel."))
     chosen = [k for k in ActivityKind.values if k in kinds]
     if not chosen:
         raise ServiceError(_("Vælg mindst én aktivitet."))
@@ -128,8 +120,7 @@ def create_session(
             _("Parvis sammenligning kræver, at udfordringen er i prioriteringsfasen.")
         )
     if ActivityKind.REFLECTION in chosen and (
-        reflection_session is None
-        or reflection_session.municipality_id != challenge.municipality_id
+        not reflection_services.may_use_in_workshop(reflection_session, actor, challenge)
         or not 0 <= prompt_index < len(reflection_session.prompts)
     ):
         raise ServiceError(_("Udfordringen har intet åbent refleksionsmøde med spørgsmål."))
@@ -190,12 +181,13 @@ def create_session(
             kinds=chosen,
         )
         # A laptop install has no cron: opening a workshop also forgets old workshops' guests.
-        transaction.on_commit(tasks.forget_guests.enqueue)
+        transaction.on_commit(forget_guests_task.enqueue)
     return session
 
 
 def move(session: LiveSession, actor: Any, *, step: int) -> LiveSession:
     """Show the next (step 1) or previous (step -1) activity."""
+    _may_run(session, actor)
     with transaction.atomic():
         locked = LiveSession.objects.select_for_update().get(pk=session.pk)
         activities = list(Activity.objects.filter(session=session).order_by("position"))
@@ -211,6 +203,7 @@ def move(session: LiveSession, actor: Any, *, step: int) -> LiveSession:
 
 
 def set_activity_open(activity: Activity, actor: Any, *, is_open: bool) -> Activity:
+    _may_run(activity.session, actor)
     with transaction.atomic():
         activity.is_open = is_open
         activity.save(update_fields=["is_open"])
@@ -224,6 +217,7 @@ def set_activity_open(activity: Activity, actor: Any, *, is_open: bool) -> Activ
 
 
 def set_session_open(session: LiveSession, actor: Any, *, is_open: bool) -> LiveSession:
+    _may_run(session, actor)
     with transaction.atomic():
         if is_open and session.expires_at <= timezone.now():
             session.expires_at = timezone.now() + timedelta(hours=DEFAULT_HOURS)
@@ -314,7 +308,7 @@ def join(session: LiveSession, user: Any, *, pseudonym: str, role: str = "") -> 
             % {"max": PSEUDONYM_MAX_LENGTH, "length": len(pseudonym)}
         )
     if contains_cpr(pseudonym):
-        raise ServiceError(_("Skriv et navn uden CPR-nummer."))
+        raise ServiceError(str(CPR_MESSAGE))
     logged_in = getattr(user, "is_authenticated", False)
     if not logged_in and not session.allow_anonymous:
         raise ServiceError(_("Log ind for at deltage i denne workshop."))
@@ -359,6 +353,14 @@ def join(session: LiveSession, user: Any, *, pseudonym: str, role: str = "") -> 
     return participant
 
 
+@task()
+def forget_guests_task() -> int:
+    """`forget_guests` in the background: queued each time a workshop is opened, since a laptop
+    has no cron to run `samskab forget_workshop_guests`."""
+    with scopes_disabled():
+        return forget_guests()
+
+
 def forget_guests(*, days: int | None = None) -> int:
     """Anonymise the guest accounts of workshops that ended more than `days` ago (the setting
     SAMSKAB_WORKSHOP_GUEST_DAYS by default); returns how many.
@@ -375,11 +377,24 @@ def forget_guests(*, days: int | None = None) -> int:
         .select_related("person")
         .order_by("pk")
     )
-    forgotten = 0
-    for participant in list(guests):
-        anonymise(participant.person)
-        forgotten += 1
-    return forgotten
+    per_municipality: dict[int, Any] = {}
+    counts: dict[int, int] = {}
+    with transaction.atomic():
+        for participant in list(guests.select_related("municipality")):
+            anonymise(participant.person)
+            per_municipality[participant.municipality_id] = participant.municipality
+            counts[participant.municipality_id] = counts.get(participant.municipality_id, 0) + 1
+        for municipality_id, n in counts.items():
+            # No actor: the sweep runs by itself. No guest ids: they are the people forgotten.
+            record(
+                municipality_id,
+                None,
+                "workshop.guests_forgotten",
+                per_municipality[municipality_id],
+                n=n,
+                days=days,
+            )
+    return sum(counts.values())
 
 
 def participant_for(session: LiveSession, token: str | None) -> WorkshopParticipant | None:
@@ -480,44 +495,22 @@ def answer(activity: Activity, participant: WorkshopParticipant, data: dict[str,
                 challenge, person, left=left, right=right, choice=str(data.get("choice", ""))
             )
         elif activity.kind == ActivityKind.REFLECTION:
-            text = _check_text(
-                str(data.get("text", "")), REFLECTION_MAX_LENGTH, _("Skriv dit svar.")
+            text = clean_free_text(
+                str(data.get("text", "")), limit=REFLECTION_MAX_LENGTH, empty=_("Skriv dit svar.")
             )
-            visibility = data.get("visibility")
-            if visibility not in (ReflectionVisibility.SHARED, ReflectionVisibility.ANONYMOUS):
-                raise ServiceError(_("Vælg, om dit svar vises med dit navn eller anonymt."))
-            reflection = activity.reflection_session
-            locked = ReflectionSession.objects.select_for_update().filter(pk=reflection.pk).first()
-            if locked is None or not locked.is_open:
-                raise ServiceError(_("Mødet er lukket, så du kan ikke skrive mere her."))
-            if not _receipt(activity, participant, ""):
-                return False
-            if visibility == ReflectionVisibility.ANONYMOUS:
-                # No audit event: its time and actor would tie the answer to the person.
-                AnonymousEntry.objects.create(
-                    municipality_id=activity.municipality_id,
-                    session=reflection,
-                    prompt_index=activity.prompt_index,
-                    text=text,
-                )
-            else:
-                entry = Entry.objects.create(
-                    municipality_id=activity.municipality_id,
-                    session=reflection,
-                    prompt_index=activity.prompt_index,
-                    text=text,
-                    visibility=ReflectionVisibility.SHARED,
-                    author=person,
-                    role=participant.role,
-                )
-                record(
-                    activity.municipality_id,
-                    person,
-                    "reflection.entry_written",
-                    entry,
-                    visibility="shared",
-                    workshop=session.pk,
-                )
+            # No receipt: a receipt for an anonymous answer would say who wrote one. Reflection
+            # keeps "one answer per participant" in a way that does not (see
+            # `record_workshop_answer`), counting against everyone who joined.
+            return reflection_services.record_workshop_answer(
+                activity.reflection_session,
+                person,
+                origin=reflection_origin(activity),
+                prompt_index=activity.prompt_index,
+                text=text,
+                visibility=str(data.get("visibility") or ""),
+                role=participant.role,
+                limit=WorkshopParticipant.objects.filter(session=session).count(),
+            )
         else:  # pragma: no cover - the choices are closed
             raise ServiceError(_("Ukendt aktivitet."))
     return True
@@ -531,6 +524,12 @@ def _int(value: Any) -> int:
 
 
 def answered_items(activity: Activity, participant: WorkshopParticipant) -> set[str]:
+    if activity.kind == ActivityKind.REFLECTION:
+        # Only a named answer is known; an anonymous one is, by design, known to no one.
+        answered = reflection_services.workshop_answered(
+            reflection_origin(activity), participant.person
+        )
+        return {""} if answered else set()
     return set(
         AnswerReceipt.objects.filter(activity=activity, participant=participant).values_list(
             "item", flat=True
@@ -543,6 +542,4 @@ def next_statement_for(activity: Activity, participant: WorkshopParticipant) -> 
 
 
 def next_pair_for(activity: Activity, participant: WorkshopParticipant) -> tuple[Idea, Idea] | None:
-    from samskab.challenges.ranking import next_pair_for as _next_pair
-
-    return _next_pair(activity.session.challenge, participant.person)
+    return challenge_services.next_pair(activity.session.challenge, participant.person)

@@ -4,11 +4,11 @@ from samskab.workshops import views
 
 app_name = "workshops"
 
-W = "kommuner/<slug:municipality>/workshop/<int:session>/"
+W = "kommuner/<slug:municipality>/workshop/<id:session>/"
 
 urlpatterns = [
     path(
-        "kommuner/<slug:municipality>/udfordringer/<int:challenge>/workshop/ny/",
+        "kommuner/<slug:municipality>/udfordringer/<id:challenge>/workshop/ny/",
         views.create,
         name="create",
     ),

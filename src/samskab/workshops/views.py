@@ -11,19 +11,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
-from samskab.accounts.roles import declarable_roles
-from samskab.challenges.access import get_challenge_or_404
-from samskab.complexity.presentation import role_label
+from samskab.accounts.roles import declarable_roles, role_label
+from samskab.challenges.services import get_challenge_or_404
 from samskab.core.ratelimit import client_ip
 from samskab.municipalities.access import municipality_view
 from samskab.municipalities.models import Municipality
 from samskab.opinions.models import Conversation
-from samskab.reflection.models import Session as ReflectionSession
+from samskab.reflection import services as reflection_services
 from samskab.workshops import board, services
 from samskab.workshops.forms import JoinForm, SessionForm
 from samskab.workshops.models import Activity, ActivityKind, LiveSession
@@ -63,18 +63,17 @@ def _qr_svg(url: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _linked(challenge: Any) -> tuple[Conversation | None, ReflectionSession | None]:
+def _linked(
+    challenge: Any, user: Any
+) -> tuple[Conversation | None, reflection_services.Session | None]:
+    """The challenge's open conversation, and its newest open reflection meeting in a room the
+    facilitator may enter (what the workshop writes there, the room reads)."""
     conversation = (
         Conversation.objects.filter(challenge=challenge, is_open=True)
         .order_by("-created_at")
         .first()
     )
-    reflection = (
-        ReflectionSession.objects.filter(room__challenge=challenge, is_open=True)
-        .order_by("-created_at")
-        .first()
-    )
-    return conversation, reflection
+    return conversation, reflection_services.workshop_session_for(challenge, user)
 
 
 @login_required
@@ -83,7 +82,7 @@ def create(request: HttpRequest, municipality: Municipality, challenge: int) -> 
     found = get_challenge_or_404(request.user, municipality, challenge)
     if not request.user.has_perm("workshops.run_workshop", found):
         raise PermissionDenied
-    conversation, reflection = _linked(found)
+    conversation, reflection = _linked(found, request.user)
     prompts = [board.prompt_text(p) for p in reflection.prompts] if reflection else []
     form = SessionForm(request.POST or None, initial={"title": found.title}, prompts=prompts)
     status = 200
@@ -215,13 +214,38 @@ def _roles(request: HttpRequest, session: LiveSession | None) -> list[tuple[str,
     ]
 
 
+def _join_keys(request: HttpRequest) -> list[str]:
+    """Who a wrong code is counted against: the address and this browser. A browser without a
+    session gets one, so clearing cookies is what it takes to start again, and the address
+    limit still counts."""
+    if request.session.session_key is None:
+        request.session.save()
+    return [f"ip:{client_ip(request)}", f"s:{request.session.session_key}"]
+
+
+def _attempt(request: HttpRequest, code: str) -> LiveSession:
+    """Look a code up as one attempt: refused once this browser or address has guessed wrong
+    too often, and counted when wrong. Right codes are never counted, so a room full of phones
+    on one Wi-Fi typing the code from the screen is never locked out."""
+    keys = _join_keys(request)
+    services.check_join_rate(*keys)
+    try:
+        return _find_by_code(code)
+    except services.ServiceError:
+        services.count_failed_join(*keys)
+        raise
+
+
 def join(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code") or request.GET.get("kode") or ""
     session = None
     if code and request.method != "POST":
+        # A look with a code (the QR code's link) tells a real code from a made-up one, so it
+        # is an attempt like the form's, on every method.
         try:
-            session = _find_by_code(code)
-        except services.ServiceError:
+            session = _attempt(request, code)
+        except services.ServiceError as e:
+            messages.error(request, str(e))
             session = None
     if session is not None and _participant(request, session) is not None:
         return redirect("workshops:play", session.code)
@@ -230,16 +254,8 @@ def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None, initial=initial, roles=_roles(request, session))
     if request.method == "POST":
         status = 400
-        keys = [f"ip:{client_ip(request)}"]
-        if request.session.session_key:
-            keys.append(f"s:{request.session.session_key}")
         try:
-            services.check_join_rate(*keys)
-            try:
-                session = _find_by_code(code)
-            except services.ServiceError:
-                services.count_failed_join(*keys)
-                raise
+            session = _attempt(request, code)
         except services.ServiceError as e:
             form = JoinForm(request.POST, roles=[])
             form.is_valid()
@@ -283,6 +299,10 @@ def _live_or_join(request: HttpRequest, code: str) -> tuple[LiveSession | None, 
 
 def play(request: HttpRequest, code: str) -> HttpResponse:
     """The phone's page: the current activity's question, or "wait for the next one"."""
+    if not request.session.get(SESSION_KEY):
+        # A browser that has joined nothing gets the same answer for any code, real or not:
+        # the join page, where looking the code up is a counted attempt.
+        return redirect(reverse("workshops:join") + "?" + urlencode({"kode": code}))
     session, participant, error = _live_or_join(request, code)
     if session is None or participant is None:
         if error:
@@ -305,6 +325,9 @@ def play(request: HttpRequest, code: str) -> HttpResponse:
                 error_message = str(e)
                 status = 400
             else:
+                # In the message cookie, not the database: after an anonymous answer nothing on
+                # the server may remember that this phone answered.
+                messages.success(request, _("Tak for dit svar."))
                 if request.headers.get("HX-Request"):
                     return HttpResponse(status=204, headers={"HX-Refresh": "true"})
                 return redirect("workshops:play", session.code)
@@ -346,6 +369,10 @@ def waiting(request: HttpRequest, code: str) -> HttpResponse:
     try:
         session = _find_by_code(code)
     except services.ServiceError:
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    if _participant(request, session) is None:
+        # Only a phone that joined learns anything here; to anyone else a real code answers
+        # like a made-up one.
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
     shown = request.GET.get("activity", "")
     is_open = session.current is not None and session.current.is_open
