@@ -112,3 +112,30 @@ def test_municipality_can_change_who_may_pose(town_a):
         town_a.municipality.save()
         town_a.public_space.municipality.refresh_from_db()
         assert citizen.has_perm("challenges.pose_challenge", town_a.public_space)
+
+
+def test_moderators_moderate_only_in_spaces_they_may_enter(town_a, moderator):
+    from samskab.municipalities.models import SpaceInvitation
+
+    with scopes_disabled():
+        for space, expected in [
+            (town_a.public_space, True),
+            (town_a.staff_space, True),
+            (town_a.invite_space, False),
+        ]:
+            challenge = services.pose_challenge(space, town_a.owner, title=f"{space.title}?")
+            assert moderator.has_perm("challenges.moderate", challenge) == expected, space
+        SpaceInvitation.objects.create(
+            municipality=town_a.municipality, space=town_a.invite_space, person=moderator
+        )
+        assert moderator.has_perm("challenges.moderate", challenge)
+        # The queue as a whole is the municipality's.
+        assert moderator.has_perm("challenges.moderate", town_a.municipality)
+
+
+def test_proposer_manages_only_once_published(town_a, citizen):
+    with scopes_disabled():
+        challenge = services.pose_challenge(town_a.public_space, citizen, title="Flere bænke?")
+        assert not citizen.has_perm("challenges.manage_challenge", challenge)
+        services.review_challenge(challenge, town_a.owner, approve=True)
+        assert citizen.has_perm("challenges.manage_challenge", challenge)

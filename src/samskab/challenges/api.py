@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from django_scopes import scope
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
+from pydantic import Field
 
 from samskab.challenges import exports, services
 from samskab.challenges.access import get_challenge_or_404, get_idea_or_404, ideas_for
-from samskab.challenges.forms import CommentForm, IdeaForm
+from samskab.challenges.forms import MAX_ID, CommentForm, IdeaForm
 from samskab.challenges.models import Challenge, ChallengeStatus, Comment, Idea, Ranking, Visibility
 from samskab.challenges.ranking import next_pair_for
-from samskab.municipalities.access import visible_spaces
+from samskab.municipalities.access import municipality_scope, visible_spaces
 from samskab.municipalities.models import Municipality
 
 router = Router(tags=["challenges"])
 M = "/municipalities/{code}"
+
+# An id in a request body: beyond 64 bits it is refused here (4xx) instead of reaching the
+# database, where SQLite fails on it (OverflowError, a 500).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ChallengeOut(Schema):
@@ -47,7 +48,7 @@ class IdeaOut(Schema):
 class IdeaIn(Schema):
     title: str
     body: str
-    category_id: int | None = None
+    category_id: Id | None = None
 
 
 class CommentOut(Schema):
@@ -60,7 +61,7 @@ class CommentOut(Schema):
 
 class CommentIn(Schema):
     body: str
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class PairOut(Schema):
@@ -69,21 +70,13 @@ class PairOut(Schema):
 
 
 class ComparisonIn(Schema):
-    left_id: int
-    right_id: int
+    left_id: Id
+    right_id: Id
     choice: str
 
 
 class Message(Schema):
     detail: Any
-
-
-@contextmanager
-def _scoped(code: str) -> Iterator[Municipality]:
-    """The municipality of the URL, with its scope open for the rest of the endpoint."""
-    municipality = get_object_or_404(Municipality, code=code)
-    with scope(municipality=municipality):
-        yield municipality
 
 
 def _idea(
@@ -108,7 +101,7 @@ def _idea_out(idea: Idea) -> dict[str, Any]:
 
 @router.get(M + "/challenges", response=list[ChallengeOut])
 def list_challenges(request: HttpRequest, code: str) -> list[dict[str, Any]]:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         spaces = visible_spaces(request.user, municipality)
         return [
             {
@@ -126,7 +119,7 @@ def list_challenges(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 @router.get(M + "/challenges/{challenge_id}/ideas", response=list[IdeaOut])
 def list_ideas(request: HttpRequest, code: str, challenge_id: int) -> list[dict[str, Any]]:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         ideas = ideas_for(request.user, challenge).filter(visibility=Visibility.VISIBLE)
         return [_idea_out(i) for i in ideas.select_related("category").order_by("-created_at")]
@@ -138,7 +131,7 @@ def list_ideas(request: HttpRequest, code: str, challenge_id: int) -> list[dict[
     response={201: IdeaOut, 400: Message, 403: Message},
 )
 def submit_idea(request: HttpRequest, code: str, challenge_id: int, payload: IdeaIn) -> Any:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         form = IdeaForm(
             {"title": payload.title, "body": payload.body, "category": payload.category_id or ""},
@@ -163,7 +156,7 @@ def submit_idea(request: HttpRequest, code: str, challenge_id: int, payload: Ide
     response={204: None, 400: Message},
 )
 def support(request: HttpRequest, code: str, challenge_id: int, idea_id: int) -> Any:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         idea = _idea(request, municipality, challenge_id, idea_id)
         services.support(idea, request.user)
         return Status(204, None)
@@ -175,7 +168,7 @@ def support(request: HttpRequest, code: str, challenge_id: int, idea_id: int) ->
     response={204: None, 400: Message},
 )
 def withdraw_support(request: HttpRequest, code: str, challenge_id: int, idea_id: int) -> Any:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         idea = _idea(request, municipality, challenge_id, idea_id)
         services.withdraw_support(idea, request.user)
         return Status(204, None)
@@ -185,7 +178,7 @@ def withdraw_support(request: HttpRequest, code: str, challenge_id: int, idea_id
 def list_comments(
     request: HttpRequest, code: str, challenge_id: int, idea_id: int
 ) -> list[dict[str, Any]]:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         idea = _idea(request, municipality, challenge_id, idea_id)
         return [
             {
@@ -209,7 +202,7 @@ def list_comments(
 def add_comment(
     request: HttpRequest, code: str, challenge_id: int, idea_id: int, payload: CommentIn
 ) -> Any:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         idea = _idea(request, municipality, challenge_id, idea_id)
         form = CommentForm({"body": payload.body, "parent": payload.parent_id or ""})
         if not form.is_valid():
@@ -238,7 +231,7 @@ def add_comment(
     M + "/challenges/{challenge_id}/pair", auth=django_auth, response={200: PairOut, 204: None}
 )
 def next_pair(request: HttpRequest, code: str, challenge_id: int) -> Any:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         pair = next_pair_for(challenge, request.user)
         if pair is None:
@@ -252,7 +245,7 @@ def next_pair(request: HttpRequest, code: str, challenge_id: int) -> Any:
     response={201: None, 400: Message},
 )
 def compare(request: HttpRequest, code: str, challenge_id: int, payload: ComparisonIn) -> Any:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         ideas = Idea.objects.filter(challenge=challenge).in_bulk(
             [payload.left_id, payload.right_id]
@@ -266,7 +259,7 @@ def compare(request: HttpRequest, code: str, challenge_id: int, payload: Compari
 
 @router.get(M + "/challenges/{challenge_id}/ranking")
 def ranking(request: HttpRequest, code: str, challenge_id: int) -> dict[str, Any]:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         stored = Ranking.objects.filter(challenge=challenge).first()
         return {
@@ -278,7 +271,7 @@ def ranking(request: HttpRequest, code: str, challenge_id: int) -> dict[str, Any
 
 @router.get(M + "/challenges/{challenge_id}/export")
 def export(request: HttpRequest, code: str, challenge_id: int) -> dict[str, Any]:
-    with _scoped(code) as municipality:
+    with municipality_scope(code) as municipality:
         return exports.challenge_data(
             get_challenge_or_404(request.user, municipality, challenge_id)
         )

@@ -168,8 +168,14 @@ def add_demo(demo) -> None:  # type: ignore[no-untyped-def]
         # Pairwise votes from every demo person: a believable order with some noise.
         strength = {idea.pk: len(ideas) - i for i, idea in enumerate(ideas)}
         for person in people.values():
+            answered: set[frozenset[int]] = set()
             for _ in range(12):
                 left, right = rng.sample(ideas, 2)
+                # One vote per person per pair (a database constraint): skip a repeated draw.
+                if frozenset((left.pk, right.pk)) in answered:
+                    rng.random()  # keep the draws that follow as they were
+                    continue
+                answered.add(frozenset((left.pk, right.pk)))
                 p_left = strength[left.pk] / (strength[left.pk] + strength[right.pk])
                 choice = "left" if rng.random() < p_left else "right"
                 Comparison.objects.create(

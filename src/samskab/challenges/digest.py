@@ -18,18 +18,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
-from samskab.accounts.models import Membership, User
+from samskab.accounts.models import User
+from samskab.accounts.roles import prime_roles
 from samskab.challenges.models import Challenge, Comment, Idea, Support, Visibility
 from samskab.municipalities.models import Municipality
-from samskab.notifications.models import EmailPreference, Kind
-from samskab.notifications.services import send_email
+from samskab.notifications.models import Kind
+from samskab.notifications.services import (
+    digest_due,
+    digest_recipients,
+    mark_digest_sent,
+    send_email,
+)
 
-MIN_INTERVAL = timedelta(hours=20)
+MIN_INTERVAL = timedelta(hours=20)  # a second run the same day sends nothing
 
 
 @dataclass
@@ -44,45 +49,6 @@ class _News:
     # (author id, time) of each new visible idea and comment in one challenge.
     ideas: list[tuple[int | None, datetime]]
     comments: list[tuple[int | None, datetime]]
-
-
-def _recipients() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).exclude(email_preference__digest=False)
-
-
-def _due(now: datetime) -> tuple[list[User], dict[int, datetime]]:
-    """The people to write to, and since when each has news."""
-    people = list(_recipients())
-    last = dict(
-        EmailPreference.objects.filter(person__in=_recipients()).values_list(
-            "person_id", "last_digest_at"
-        )
-    )
-    due, since = [], {}
-    for person in people:
-        sent_at = last.get(person.pk)
-        if sent_at and now - sent_at < MIN_INTERVAL:
-            continue
-        due.append(person)
-        since[person.pk] = sent_at or now - timedelta(days=1)
-    return due, since
-
-
-def _prime_roles(people: list[User]) -> None:
-    """Load everyone's memberships in one query, in the form `accounts.roles.user_roles` keeps
-    on the user object, so the permission checks below cost no query per person."""
-    collected: dict[int, dict[int, set[str]]] = {p.pk: {} for p in people}
-    # A person's own memberships span municipalities by nature (as in accounts.roles).
-    with scopes_disabled():
-        for person_id, mid, role in Membership.objects.filter(person__in=_recipients()).values_list(
-            "person_id", "municipality_id", "role"
-        ):
-            if person_id in collected:
-                collected[person_id].setdefault(mid, set()).add(role)
-    for person in people:
-        person._samskab_roles = {
-            mid: frozenset(roles) for mid, roles in collected[person.pk].items()
-        }
 
 
 def _municipalities_with_news(earliest: datetime) -> list[Municipality]:
@@ -126,7 +92,7 @@ def _sections_in(
                 municipality=municipality, pk__in=list(news)
             ).select_related("space", "municipality")
         }
-        person_ids = _recipients().values("pk")
+        person_ids = digest_recipients().values("pk")
         taking_part: set[tuple[int, int]] = set()
         in_news = list(challenges)
         taking_part.update(
@@ -176,10 +142,10 @@ def _body(sections: list[tuple[Challenge, int, int]]) -> str:
 
 
 def _compose(now: datetime) -> tuple[list[User], list[Digest]]:
-    due, since = _due(now)
+    due, since = digest_due(now, MIN_INTERVAL)
     if not due:
         return due, []
-    _prime_roles(due)
+    prime_roles(due)
     earliest = min(since.values())
     per_person: dict[int, list[tuple[Challenge, int, int]]] = defaultdict(list)
     for municipality in _municipalities_with_news(earliest):
@@ -203,14 +169,7 @@ def send_digests(now: Any = None) -> int:
     """Queue one digest mail for each person with news; returns how many were queued."""
     now = now or timezone.now()
     due, digests = _compose(now)
-    if due:
-        EmailPreference.objects.bulk_create(
-            [EmailPreference(person_id=p.pk) for p in due], ignore_conflicts=True, batch_size=500
-        )
-        # The same people `_due` chose: those not written to within MIN_INTERVAL.
-        EmailPreference.objects.filter(person__in=_recipients()).filter(
-            Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - MIN_INTERVAL)
-        ).update(last_digest_at=now)
+    mark_digest_sent(due, now, MIN_INTERVAL)
     for digest in digests:
         send_email.enqueue(digest.person.pk, Kind.DIGEST, digest.subject, digest.body)
     return len(digests)

@@ -10,7 +10,16 @@ import csv
 import io
 from typing import Any
 
-from samskab.challenges.models import Challenge, Comment, Comparison, Idea, Ranking, Visibility
+from samskab.challenges.models import (
+    CURRENT_COMPARISON,
+    Challenge,
+    Comment,
+    Comparison,
+    Idea,
+    Ranking,
+    Visibility,
+)
+from samskab.core.exports import neutralise_cell
 
 CSV_TABLES = {
     "ideer.csv": "ideas",
@@ -43,7 +52,8 @@ def challenge_data(challenge: Challenge) -> dict[str, Any]:
     people: dict[int, int] = {}
     comparisons = []
     for row in (
-        Comparison.objects.filter(challenge=challenge)
+        # Each person's current answer per pair, the ones the ranking counts.
+        Comparison.objects.filter(CURRENT_COMPARISON, challenge=challenge)
         .order_by("pk")
         .values("person_id", "left_id", "right_id", "choice", "created_at")
     ):
@@ -106,5 +116,6 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        # Staff open these in Excel: a citizen's text must never run there as a formula.
+        writer.writerows({k: neutralise_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()

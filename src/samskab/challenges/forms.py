@@ -9,6 +9,36 @@ from samskab.challenges.models import Category, Comparison, Outcome
 from samskab.challenges.phases import Phase
 from samskab.core.validators import validate_no_cpr
 
+# The largest id the database holds (a 64-bit key). Anything larger is no id at all, and SQLite
+# would fail on it (OverflowError) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    """A hidden or posted id: a whole number from 1 to MAX_ID, else a form error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A category of the challenge; an id no database could hold is an invalid choice."""
+
+    # Django's Danish catalogue leaves ModelChoiceField's message untranslated.
+    default_error_messages = {"invalid_choice": _("Vælg en af udfordringens kategorier.")}
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values:
+            text = str(value).strip()
+            if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
+
 
 class ChallengeForm(forms.Form):
     title = forms.CharField(
@@ -28,6 +58,7 @@ class ChallengeForm(forms.Form):
         label=_("Kategorier"),
         required=False,
         max_length=500,
+        validators=[validate_no_cpr],
         help_text=_("Adskil med komma, fx: Natur, Kultur, Transport"),
     )
     ideas_until = forms.DateField(
@@ -76,7 +107,7 @@ class IdeaForm(forms.Form):
         validators=[validate_no_cpr],
         help_text=_("Du kan bruge *kursiv*, **fed**, lister og links."),
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Kategori"), queryset=Category.objects.none(), required=False
     )
     use_pseudonym = forms.BooleanField(
@@ -118,7 +149,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[validate_no_cpr],
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = IdField(required=False)
 
 
 class FlagForm(forms.Form):
@@ -132,13 +163,19 @@ class FlagForm(forms.Form):
 
 class ModerationForm(forms.Form):
     visibility = forms.ChoiceField(
-        label=_("Handling"), choices=[("hidden", _("Skjul")), ("visible", _("Vis / godkend"))]
+        label=_("Handling"),
+        choices=[("hidden", _("Skjul")), ("visible", _("Vis / godkend"))],
+        error_messages={
+            "required": _("Vælg en handling."),
+            "invalid_choice": _("Vælg en handling."),
+        },
     )
     reason = forms.CharField(
         label=_("Begrundelse, som forfatteren kan se"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_cpr],
     )
 
 
@@ -147,16 +184,21 @@ class PhaseForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Hvad blev der af idéen?"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(
+        label=_("Hvad blev der af idéen?"),
+        choices=Outcome.choices,
+        error_messages={"required": _("Vælg en status."), "invalid_choice": _("Vælg en status.")},
+    )
     note = forms.CharField(
         label=_("Begrundelse til dem, der fulgte idéen"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_cpr],
     )
 
 
 class CompareForm(forms.Form):
-    left = forms.IntegerField(widget=forms.HiddenInput)
-    right = forms.IntegerField(widget=forms.HiddenInput)
+    left = IdField()
+    right = IdField()
     choice = forms.ChoiceField(choices=Comparison.Choice.choices)

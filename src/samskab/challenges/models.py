@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -140,6 +143,9 @@ class Idea(models.Model):
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    # Moves on every save (moderation, edits), so caches of a challenge's ideas, such as the
+    # similar-ideas index, can tell that something changed even when the set of ids did not.
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     objects = ScopedManager(municipality="municipality")
 
@@ -147,10 +153,20 @@ class Idea(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("idé")
         verbose_name_plural = _("idéer")
-        indexes = [models.Index(fields=["challenge", "visibility", "-created_at"])]
+        indexes = [
+            models.Index(fields=["challenge", "visibility", "-created_at"]),
+            models.Index(fields=["challenge", "updated_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A save limited to some fields (as moderation does) would leave updated_at behind.
+        fields = kwargs.get("update_fields")
+        if fields:  # an empty list means save nothing, and stays so
+            kwargs["update_fields"] = {*fields, "updated_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -275,6 +291,8 @@ class Comparison(models.Model):
     right = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
     choice = models.CharField(max_length=5, choices=Choice.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A later answer to the same pair replaces this one in the ranking; the row stays as history.
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(municipality="municipality")
 
@@ -283,11 +301,30 @@ class Comparison(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(left=models.F("right")), name="comparison_two_ideas"
-            )
+            ),
+            # One vote per person per pair, whichever side each idea was shown on.
+            models.UniqueConstraint(
+                Least("left", "right"),
+                Greatest("left", "right"),
+                "person",
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_comparison_per_pair",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.left_id} vs {self.right_id}: {self.choice}"
+
+    @property
+    def winner_id(self) -> int | None:
+        """The idea chosen, or None for »can't decide«: the answer, whatever the sides."""
+        if self.choice == self.Choice.TIE:
+            return None
+        return self.left_id if self.choice == self.Choice.LEFT else self.right_id
+
+
+# The answers the ranking counts: each person's latest per pair.
+CURRENT_COMPARISON = models.Q(superseded_at__isnull=True)
 
 
 class Ranking(models.Model):

@@ -21,7 +21,7 @@ def export(person: Any) -> dict[str, Any]:
         "supports": list(Support.objects.filter(person=person).values("idea_id", "created_at")),
         "comparisons": list(
             Comparison.objects.filter(person=person).values(
-                "left_id", "right_id", "choice", "created_at"
+                "left_id", "right_id", "choice", "created_at", "superseded_at"
             )
         ),
         "flags": list(

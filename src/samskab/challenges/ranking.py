@@ -13,7 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from samskab.analysis.pairwise import PairwiseFit, fit_bradley_terry, next_pair
-from samskab.challenges.models import Challenge, Comparison, Idea, Ranking, Visibility
+from samskab.challenges.models import (
+    CURRENT_COMPARISON,
+    Challenge,
+    Comparison,
+    Idea,
+    Ranking,
+    Visibility,
+)
 
 
 def _visible_idea_ids(challenge: Challenge) -> list[int]:
@@ -29,9 +36,10 @@ def compute_ranking(challenge: Challenge) -> Ranking:
     index = {pk: i for i, pk in enumerate(ids)}
     rows = [
         (index[left], index[right], choice)
-        for left, right, choice in Comparison.objects.filter(challenge=challenge).values_list(
-            "left_id", "right_id", "choice"
-        )
+        # Only each person's latest answer per pair: repeating a vote must not weigh more.
+        for left, right, choice in Comparison.objects.filter(
+            CURRENT_COMPARISON, challenge=challenge
+        ).values_list("left_id", "right_id", "choice")
         if left in index and right in index
     ]
     left = np.array([r[0] for r in rows], dtype=np.int64)
@@ -104,9 +112,9 @@ def next_pair_for(challenge: Challenge, person: Any) -> tuple[Idea, Idea] | None
     index = {pk: i for i, pk in enumerate(ids)}
     answered = [
         (index[a], index[b])
-        for a, b in Comparison.objects.filter(challenge=challenge, person=person).values_list(
-            "left_id", "right_id"
-        )
+        for a, b in Comparison.objects.filter(
+            CURRENT_COMPARISON, challenge=challenge, person=person
+        ).values_list("left_id", "right_id")
         if a in index and b in index
     ]
     ranking = Ranking.objects.filter(challenge=challenge).first()
@@ -116,3 +124,27 @@ def next_pair_for(challenge: Challenge, person: Any) -> tuple[Idea, Idea] | None
         return None
     ideas = Idea.objects.in_bulk([ids[pair[0]], ids[pair[1]]])
     return ideas[ids[pair[0]]], ideas[ids[pair[1]]]
+
+
+def counted_comparisons(challenge: Challenge, person: Any = None) -> int:
+    """How many answers the ranking counts (each person's latest per pair of visible ideas, as
+    `compute_ranking` does, so the two agree when the ranking is up to date), or one person's."""
+    answers = Comparison.objects.filter(
+        CURRENT_COMPARISON,
+        challenge=challenge,
+        left__visibility=Visibility.VISIBLE,
+        right__visibility=Visibility.VISIBLE,
+    )
+    return (answers.filter(person=person) if person is not None else answers).count()
+
+
+def ranked_rows(ranking: Ranking | None) -> list[dict[str, Any]]:
+    """The stored ranking's rows with their ideas, leaving out ideas no longer visible."""
+    if ranking is None:
+        return []
+    ideas = (
+        Idea.objects.filter(challenge_id=ranking.challenge_id, visibility=Visibility.VISIBLE)
+        .select_related("municipality")  # each row links to its idea, whose URL needs the slug
+        .in_bulk([r["idea"] for r in ranking.data])
+    )
+    return [{**r, "idea": ideas[r["idea"]]} for r in ranking.data if r["idea"] in ideas]

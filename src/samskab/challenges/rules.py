@@ -14,14 +14,16 @@ import rules
 from samskab.accounts.models import Role
 from samskab.accounts.roles import has_any_role, user_roles
 from samskab.challenges import phases
-from samskab.challenges.models import Challenge, ChallengeStatus
-from samskab.municipalities.models import Space
+from samskab.challenges.models import Challenge, ChallengeStatus, Comment
+from samskab.municipalities.models import Municipality, Space
 from samskab.municipalities.rules import municipality_id_of
 
 
 def _challenge(obj: Any) -> Challenge | None:
     if isinstance(obj, Challenge):
         return obj
+    if isinstance(obj, Comment):
+        return obj.idea.challenge
     return getattr(obj, "challenge", None)
 
 
@@ -42,6 +44,15 @@ def is_moderator(user: Any, obj: Any) -> bool:
 def can_view_space(user: Any, obj: Any) -> bool:
     space = obj if isinstance(obj, Space) else _challenge(obj).space  # type: ignore[union-attr]
     return user.has_perm("municipalities.view_space", space)
+
+
+@rules.predicate
+def may_view_where(user: Any, obj: Any) -> bool:
+    """For rules asked about a municipality as a whole (the moderation queue) there is no space
+    to check; the queue itself lists only what lies in spaces the person may enter."""
+    if isinstance(obj, Municipality):
+        return True
+    return bool(can_view_space(user, obj))
 
 
 @rules.predicate
@@ -83,8 +94,13 @@ takes_part = is_authenticated & can_view_space & is_published
 rules.add_perm("challenges.view_challenge", can_see)
 rules.add_perm("challenges.pose_challenge", is_authenticated & can_view_space & may_pose)
 rules.add_perm("challenges.propose_challenge", is_authenticated & can_view_space)
-rules.add_perm("challenges.manage_challenge", can_view_space & (runs_processes | is_poser))
-rules.add_perm("challenges.moderate", is_moderator)
+# A proposer runs the challenge once it is published, not while it waits for approval (or after
+# it was turned down): until then it is a proposal, not a process.
+rules.add_perm(
+    "challenges.manage_challenge", can_view_space & (runs_processes | (is_poser & is_published))
+)
+# A moderator only moderates where they may look: an invite-only space stays closed to them.
+rules.add_perm("challenges.moderate", is_moderator & may_view_where)
 rules.add_perm("challenges.submit_idea", takes_part & phase_allows(phases.Action.SUBMIT))
 rules.add_perm("challenges.comment", takes_part & phase_allows(phases.Action.COMMENT))
 rules.add_perm("challenges.support", takes_part & phase_allows(phases.Action.SUPPORT))

@@ -8,14 +8,16 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samskab.accounts.models import Organisation
 from samskab.challenges import phases
+from samskab.challenges.access import get_challenge_or_404 as get_challenge_or_404
 from samskab.challenges.models import (
+    CURRENT_COMPARISON,
     Category,
     Challenge,
     ChallengeStatus,
@@ -29,7 +31,8 @@ from samskab.challenges.models import (
 )
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
-from samskab.core.ratelimit import check_rate
+from samskab.core.ratelimit import RateLimited, check_rate
+from samskab.core.validators import CPR_MESSAGE, contains_cpr
 from samskab.municipalities.models import Space
 from samskab.notifications.models import Kind
 from samskab.notifications.services import in_language, notify
@@ -39,6 +42,13 @@ EDIT_WINDOW = timedelta(minutes=15)
 
 def _is(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
+
+
+def _refuse_cpr(*texts: str) -> None:
+    # Categories and reasons reach here from forms, the API and the CLI alike; the service is the
+    # one place all of them pass.
+    if any(contains_cpr(t) for t in texts):
+        raise ServiceError(str(CPR_MESSAGE))
 
 
 # --- challenges --------------------------------------------------------------------------------
@@ -59,6 +69,11 @@ def pose_challenge(
 ) -> Challenge:
     """Pose a challenge. People whose role may not pose one directly propose it for moderation."""
     direct = actor.has_perm("challenges.pose_challenge", space)
+    if not direct and not actor.has_perm("challenges.propose_challenge", space):
+        # Not even a proposal: the space is one the person may not enter (or no one is logged in).
+        raise ServiceError(_("Du kan ikke foreslå en udfordring her."))
+    names = list(dict.fromkeys(n.strip()[:80] for n in categories or [] if n.strip()))
+    _refuse_cpr(title, description, *names)
     with transaction.atomic():
         challenge = Challenge.objects.create(
             municipality=space.municipality,
@@ -73,10 +88,8 @@ def pose_challenge(
             allow_pseudonyms=allow_pseudonyms,
             premoderation=premoderation,
         )
-        for name in dict.fromkeys(n.strip() for n in categories or [] if n.strip()):
-            Category.objects.create(
-                municipality=space.municipality, challenge=challenge, name=name[:80]
-            )
+        for name in names:
+            Category.objects.create(municipality=space.municipality, challenge=challenge, name=name)
         record(
             challenge.municipality_id, actor, "challenge.posed", challenge, status=challenge.status
         )
@@ -84,6 +97,9 @@ def pose_challenge(
 
 
 def review_challenge(challenge: Challenge, actor: Any, *, approve: bool, reason: str = "") -> None:
+    if not actor.has_perm("challenges.moderate", challenge):
+        raise ServiceError(_("Kun moderatorer kan gøre dette."))
+    _refuse_cpr(reason)
     if challenge.status != ChallengeStatus.PROPOSED:
         raise ServiceError(_("Udfordringen er allerede behandlet."))
     with transaction.atomic():
@@ -118,6 +134,8 @@ def review_challenge(challenge: Challenge, actor: Any, *, approve: bool, reason:
 
 
 def set_phase(challenge: Challenge, actor: Any, phase: str) -> None:
+    if not actor.has_perm("challenges.manage_challenge", challenge):
+        raise ServiceError(_("Du kan ikke skifte fase for denne udfordring."))
     if phase not in phases.ORDER:
         raise ServiceError(_("Ukendt fase."))
     if phase == challenge.phase:
@@ -185,6 +203,9 @@ def submit_idea(
 
 def set_outcome(idea: Idea, actor: Any, *, outcome: str, note: str = "") -> None:
     """Tell people what became of an idea; its author and supporters get a mail."""
+    if not actor.has_perm("challenges.manage_challenge", idea.challenge):
+        raise ServiceError(_("Du kan ikke give idéer status i denne udfordring."))
+    _refuse_cpr(note)
     if outcome not in Outcome.values:
         raise ServiceError(_("Ukendt status."))
     with transaction.atomic():
@@ -221,16 +242,22 @@ def support(idea: Idea, actor: Any) -> None:
             Support.objects.create(municipality=idea.municipality, idea=idea, person=actor)
             # F() keeps the count exact when many people click at once.
             Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+            record(idea.municipality_id, actor, "idea.supported", idea)
     except IntegrityError:
         raise ServiceError(_("Du støtter allerede idéen.")) from None
 
 
 def withdraw_support(idea: Idea, actor: Any) -> None:
+    # The same rule as giving support: once the phase closes, the counts the decision rests on
+    # stay as they were.
+    if not actor.has_perm("challenges.support", idea):
+        raise ServiceError(_("Du kan ikke ændre din støtte i denne fase."))
     with transaction.atomic():
         deleted, _rows = Support.objects.filter(idea=idea, person=actor).delete()
         if not deleted:
             raise ServiceError(_("Du støtter ikke idéen."))
         Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
+        record(idea.municipality_id, actor, "idea.support_withdrawn", idea)
 
 
 # --- comments ----------------------------------------------------------------------------------
@@ -291,9 +318,25 @@ def edit_comment(comment: Comment, actor: Any, *, body: str) -> None:
     if timezone.now() - comment.created_at > EDIT_WINDOW:
         raise ServiceError(_("Du kan kun rette en kommentar i de første 15 minutter."))
     with transaction.atomic():
+        old = comment.visibility
         comment.body, comment.edited_at = body, timezone.now()
-        comment.save(update_fields=["body", "edited_at"])
-        record(comment.municipality_id, actor, "comment.edited", comment)
+        # Under pre-moderation an edit is new text nobody has reviewed, so the comment waits for a
+        # moderator again and is not shown meanwhile, rather than keep showing the approved text:
+        # people mostly edit in the first minutes to take something back (a name, an address, a
+        # harsh word), and a municipality must not keep publishing what the author withdrew.
+        # Replies keep their place; the author sees the new text marked as waiting.
+        if comment.idea.challenge.premoderation and old == Visibility.VISIBLE:
+            comment.visibility = Visibility.PENDING
+        comment.save(update_fields=["body", "edited_at", "visibility"])
+        _count_delta(comment, old, comment.visibility)
+        record(
+            comment.municipality_id,
+            actor,
+            "comment.edited",
+            comment,
+            old=old,
+            new=comment.visibility,
+        )
 
 
 def delete_comment(comment: Comment, actor: Any) -> None:
@@ -359,6 +402,7 @@ def moderate(target: Idea | Comment, actor: Any, *, visibility: str, reason: str
         raise ServiceError(_("Ukendt handling."))
     if visibility == Visibility.HIDDEN and not reason.strip():
         raise ServiceError(_("Skriv en begrundelse, som forfatteren kan se."))
+    _refuse_cpr(reason)
     with transaction.atomic():
         old = target.visibility
         target.visibility, target.moderation_reason = visibility, reason
@@ -396,6 +440,9 @@ def moderate(target: Idea | Comment, actor: Any, *, visibility: str, reason: str
 def compare(
     challenge: Challenge, actor: Any, *, left: Idea, right: Idea, choice: str
 ) -> Comparison:
+    """Record which of two ideas matters more. One vote per person per pair: a new answer
+    replaces the person's earlier one in the ranking (the old row stays as history), and the
+    same answer again changes nothing."""
     if not actor.has_perm("challenges.compare", challenge):
         raise ServiceError(_("Du kan kun sammenligne idéer i prioriteringsfasen."))
     if choice not in Comparison.Choice.values:
@@ -404,17 +451,60 @@ def compare(
         raise ServiceError(_("De to idéer skal være forskellige idéer fra udfordringen."))
     if left.visibility != Visibility.VISIBLE or right.visibility != Visibility.VISIBLE:
         raise ServiceError(_("Idéen kan ikke længere ses."))
+    try:
+        check_rate(actor.pk, "compare")
+    except RateLimited:
+        # The shared message speaks of text left in a field; here nothing was typed.
+        raise RateLimited(
+            _("Du har sammenlignet mange idéer på kort tid. Hold en lille pause, og prøv så igen.")
+        ) from None
+    answer = Comparison(
+        municipality=challenge.municipality,
+        challenge=challenge,
+        person=actor,
+        left=left,
+        right=right,
+        choice=choice,
+    )
+    try:
+        return _replace_answer(answer, actor)
+    except IntegrityError:
+        pass
+    # The same person answered the same pair at the same moment (two tabs, a double click) and
+    # that answer is now the current one: put this one on top of it, as if it came second.
+    try:
+        return _replace_answer(answer, actor)
+    except IntegrityError:
+        raise ServiceError(_("Dit svar blev ikke gemt. Prøv igen.")) from None
+
+
+def _replace_answer(answer: Comparison, actor: Any) -> Comparison:
+    """Save `answer` as the person's current one for its pair; the database allows only one."""
     with transaction.atomic():
-        comparison = Comparison.objects.create(
-            municipality=challenge.municipality,
-            challenge=challenge,
-            person=actor,
-            left=left,
-            right=right,
-            choice=choice,
+        pair = Q(left_id=answer.left_id, right_id=answer.right_id) | Q(
+            left_id=answer.right_id, right_id=answer.left_id
         )
-        transaction.on_commit(lambda: schedule_ranking(challenge.pk))
-    return comparison
+        current = (
+            Comparison.objects.select_for_update()
+            .filter(pair, CURRENT_COMPARISON, person=actor)
+            .first()
+        )
+        if current is not None and current.winner_id == answer.winner_id:
+            return current
+        if current is not None:
+            Comparison.objects.filter(pk=current.pk).update(superseded_at=timezone.now())
+        answer.pk = None
+        answer.save(force_insert=True)
+        record(
+            answer.municipality_id,
+            actor,
+            "comparison.made",
+            answer,
+            replaces=current.pk if current is not None else None,
+        )
+        challenge_id = answer.challenge_id
+        transaction.on_commit(lambda: schedule_ranking(challenge_id))
+    return answer
 
 
 RANKING_DEBOUNCE_S = 5
@@ -449,3 +539,11 @@ def start_with_mayor_question(movement: Any, actor: Any) -> Challenge:
     return pose_challenge(
         space, actor, title=str(MAYOR_QUESTION), description=str(MAYOR_QUESTION_BACKGROUND)
     )
+
+
+def next_pair(challenge: Challenge, person: Any) -> tuple[Idea, Idea] | None:
+    """The two visible ideas this person should compare next (for workshops' pairwise activity);
+    None when there is nothing left to ask."""
+    from samskab.challenges.ranking import next_pair_for
+
+    return next_pair_for(challenge, person)

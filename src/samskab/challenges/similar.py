@@ -10,15 +10,21 @@ deserialising the index costs as much as the query itself.
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from samskab.analysis.similarity import SimilarityIndex
 from samskab.challenges.models import Challenge, Idea, Visibility
 
-_INDEXES: dict[tuple[int, str], tuple[tuple[int, int, int], SimilarityIndex]] = {}
+# (count, sum and largest of the visible ids, latest change to any of the challenge's ideas)
+Version = tuple[int, int, int, datetime | None]
+
+_INDEXES: dict[tuple[int, str], tuple[Version, SimilarityIndex]] = {}
 _LOCK = threading.Lock()
 _MAX_CHALLENGES = 64  # bounded memory per process: drop the oldest index beyond this
+_VISIBLE = Q(visibility=Visibility.VISIBLE)
+_SPARE = 5  # hits asked for beyond k, so a hit dropped at lookup still leaves k to show
 
 
 def _text(title: str, body: str) -> str:
@@ -27,11 +33,18 @@ def _text(title: str, body: str) -> str:
 
 def _synced_index(challenge: Challenge) -> SimilarityIndex:
     """The challenge's index, brought in step with its visible ideas. Call holding _LOCK."""
-    visible = Idea.objects.filter(challenge=challenge, visibility=Visibility.VISIBLE)
-    # A cheap fingerprint of the visible set (one index-only aggregate); the full id list is
-    # read only when it changed.
-    found = visible.aggregate(n=Count("pk"), total=Sum("pk"), newest=Max("pk"))
-    version = (found["n"], found["total"] or 0, found["newest"] or 0)
+    ideas = Idea.objects.filter(challenge=challenge)
+    visible = ideas.filter(_VISIBLE)
+    # A cheap fingerprint (one aggregate); the full id list is read only when it changed. The
+    # ids alone cannot tell a hidden idea from a restored one with the same count, sum and
+    # largest id, so the latest save of any idea (moderation moves it) is part of it.
+    found = ideas.aggregate(
+        n=Count("pk", filter=_VISIBLE),
+        total=Sum("pk", filter=_VISIBLE),
+        newest=Max("pk", filter=_VISIBLE),
+        changed=Max("updated_at"),
+    )
+    version: Version = (found["n"], found["total"] or 0, found["newest"] or 0, found["changed"])
     # The creation time is part of the key, so a new challenge that reuses an old id (a test
     # database, a restored backup) never meets the old challenge's index.
     key = (challenge.pk, challenge.created_at.isoformat())
@@ -51,11 +64,14 @@ def _synced_index(challenge: Challenge) -> SimilarityIndex:
         known = set(index.ids)
         for pk in known - current:
             index.remove(pk)
-        added = current - known
-        if added:
+        # New ideas, restored ones, and visible ones saved since (their text may have changed).
+        since = cached[0][3]
+        changed = visible.filter(updated_at__gte=since) if since is not None else visible.none()
+        fresh = (current - known) | set(changed.values_list("pk", flat=True))
+        if fresh:
             index.add_many(
                 (pk, _text(title, body))
-                for pk, title, body in Idea.objects.filter(pk__in=added).values_list(
+                for pk, title, body in visible.filter(pk__in=fresh).values_list(
                     "pk", "title", "body"
                 )
             )
@@ -64,10 +80,20 @@ def _synced_index(challenge: Challenge) -> SimilarityIndex:
 
 
 def similar_ideas(challenge: Challenge, text: str, k: int = 5) -> list[tuple[Idea, float]]:
+    """Up to `k` visible ideas of the challenge like `text`, best first.
+
+    The index is only a cache: whatever it holds (another process moderated, a bulk update
+    bypassed `save`), every hit is checked against the ideas visible now, in the same query
+    that loads them.
+    """
     if len(text.strip()) < 3:
         return []
     # The index caches during a query, so querying holds the lock too (it is not thread-safe).
     with _LOCK:
-        hits = _synced_index(challenge).query(text, k=k)
-    ideas = Idea.objects.in_bulk([pk for pk, _score in hits])
-    return [(ideas[pk], score) for pk, score in hits if pk in ideas]
+        hits = _synced_index(challenge).query(text, k=k + _SPARE)
+    ideas = (
+        Idea.objects.filter(_VISIBLE, challenge=challenge)
+        .select_related("municipality")  # each hit links to its idea, whose URL needs the slug
+        .in_bulk([pk for pk, _score in hits])
+    )
+    return [(ideas[pk], score) for pk, score in hits if pk in ideas][:k]

@@ -4,8 +4,8 @@ from samskab.challenges import views
 
 app_name = "challenges"
 
-C = "<slug:municipality>/udfordringer/<int:challenge>/"
-IDEA = C + "ideer/<int:idea>/"
+C = "<slug:municipality>/udfordringer/<id:challenge>/"
+IDEA = C + "ideer/<id:idea>/"
 
 urlpatterns = [
     path(
@@ -24,16 +24,16 @@ urlpatterns = [
     path(IDEA + "kommenter/", views.idea_comment, name="comment"),
     path(IDEA + "status/", views.outcome, name="outcome"),
     path(
-        "<slug:municipality>/kommentarer/<int:comment>/ret/",
+        "<slug:municipality>/kommentarer/<id:comment>/ret/",
         views.comment_edit,
         name="comment_edit",
     ),
     path(
-        "<slug:municipality>/kommentarer/<int:comment>/slet/",
+        "<slug:municipality>/kommentarer/<id:comment>/slet/",
         views.comment_delete,
         name="comment_delete",
     ),
-    path("<slug:municipality>/anmeld/<str:kind>/<int:pk>/", views.flag_create, name="flag"),
+    path("<slug:municipality>/anmeld/<str:kind>/<id:pk>/", views.flag_create, name="flag"),
     path("<slug:municipality>/moderation/", views.moderation_queue, name="moderation"),
-    path("<slug:municipality>/moderation/<str:kind>/<int:pk>/", views.moderate, name="moderate"),
+    path("<slug:municipality>/moderation/<str:kind>/<id:pk>/", views.moderate, name="moderate"),
 ]

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from samskab.challenges.access import (
     ideas_for,
 )
 from samskab.challenges.forms import (
+    MAX_ID,
     ChallengeForm,
     CommentForm,
     CompareForm,
@@ -40,12 +42,12 @@ from samskab.challenges.models import (
     Support,
     Visibility,
 )
-from samskab.challenges.ranking import next_pair_for
+from samskab.challenges.ranking import counted_comparisons, next_pair_for, ranked_rows
 from samskab.challenges.similar import similar_ideas
 from samskab.core.errors import ServiceError
-from samskab.municipalities.access import get_space_or_404, municipality_view
+from samskab.municipalities.access import get_space_or_404, municipality_view, visible_spaces
 from samskab.municipalities.models import Municipality
-from samskab.opinions.services import conversations_for_challenge
+from samskab.municipalities.panels import CHALLENGE_PANELS, panels_for
 
 SORTS = {
     "nyeste": "-created_at",
@@ -89,9 +91,9 @@ def challenge_detail(
         .select_related("author", "category", "on_behalf_of", "municipality")
         .order_by(SORTS.get(sort, "-created_at"), "-id")
     )
-    category = request.GET.get("kategori")
-    if category and category.isdigit():
-        ideas = ideas.filter(category_id=int(category))
+    category = _id_param(request.GET.get("kategori"))
+    if category is not None:
+        ideas = ideas.filter(category_id=category)
     page = Paginator(ideas, 25).get_page(request.GET.get("side"))
     supported: set[int] = set()
     if request.user.is_authenticated:
@@ -118,9 +120,18 @@ def challenge_detail(
             "can_support": user.has_perm("challenges.support", found),
             "phase_form": PhaseForm(initial={"phase": found.phase}),
             "ranking": Ranking.objects.filter(challenge=found).first(),
-            "conversations": conversations_for_challenge(found, user=user),
+            "challenge_panels": panels_for(request, found, CHALLENGE_PANELS),
         },
     )
+
+
+def _id_param(value: str | None) -> int | None:
+    """An id from the query string, or None for anything that cannot be one (so a hand-edited
+    link lists everything instead of failing)."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 @login_required
@@ -210,14 +221,9 @@ def idea_detail(
         Comment.objects.filter(idea=item).select_related("author").order_by("created_at", "id")
     )
     # Hidden comments keep their place (the template shows a placeholder) so replies stay
-    # readable; comments awaiting approval are shown to their author and moderators only.
-    visible = [
-        c
-        for c in comments
-        if c.visibility != Visibility.PENDING
-        or moderator
-        or (user.is_authenticated and c.author_id == user.pk)
-    ]
+    # readable; comments awaiting approval are shown to their author and moderators only, and to
+    # others as a placeholder when replies hang under them (an edit sent back to moderation).
+    visible = _shown_comments(list(comments), moderator, user.pk if user.is_authenticated else None)
     return render(
         request,
         "challenges/idea_detail.html",
@@ -244,6 +250,25 @@ def idea_detail(
     )
 
 
+def _shown_comments(
+    comments: list[Comment], moderator: bool, person_id: int | None
+) -> list[Comment]:
+    with_replies: set[int] = set()
+    shown: list[Comment] = []
+    # Replies come after what they answer, so walking backwards sees every reply first.
+    for comment in reversed(comments):
+        if (
+            comment.visibility != Visibility.PENDING
+            or moderator
+            or comment.author_id == person_id
+            or comment.pk in with_replies
+        ):
+            shown.append(comment)
+            if comment.parent_id:
+                with_replies.add(comment.parent_id)
+    return shown[::-1]
+
+
 def _back_to(idea: Idea, anchor: str = "") -> HttpResponse:
     return redirect(idea.get_absolute_url() + anchor)
 
@@ -265,7 +290,14 @@ def idea_support(
             messages.success(request, _("Tak for din støtte!"))
     except ServiceError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or item.get_absolute_url())
+    # Only back to a page of this site: a crafted form must not send people elsewhere.
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = item.get_absolute_url()
+    # A path, never a view name: redirect() would try to reverse anything else.
+    return HttpResponseRedirect(back)
 
 
 @login_required
@@ -390,25 +422,30 @@ def flag_create(
 def moderation_queue(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     if not request.user.has_perm("challenges.moderate", municipality):
         raise PermissionDenied
+    # Only what lies in spaces the moderator may enter: an invite-only space stays closed.
+    spaces = visible_spaces(request.user, municipality).values("pk")
     flags = list(
         Flag.objects.filter(resolved_at__isnull=True)
+        .filter(
+            Q(idea__challenge__space__in=spaces) | Q(comment__idea__challenge__space__in=spaces)
+        )
         .select_related("idea__challenge", "comment__idea__challenge", "reporter")
         .order_by("created_at")[:200]
     )
     pending_ideas = list(
-        Idea.objects.filter(visibility=Visibility.PENDING).select_related("challenge", "author")[
-            :200
-        ]
+        Idea.objects.filter(visibility=Visibility.PENDING, challenge__space__in=spaces)
+        .select_related("challenge", "author")
+        .order_by("created_at")[:200]
     )
     pending_comments = list(
-        Comment.objects.filter(visibility=Visibility.PENDING).select_related(
-            "idea__challenge", "author"
-        )[:200]
+        Comment.objects.filter(visibility=Visibility.PENDING, idea__challenge__space__in=spaces)
+        .select_related("idea__challenge", "author")
+        .order_by("created_at")[:200]
     )
     proposed = list(
-        Challenge.objects.filter(status=ChallengeStatus.PROPOSED).select_related(
-            "space", "posed_by"
-        )[:200]
+        Challenge.objects.filter(status=ChallengeStatus.PROPOSED, space__in=spaces)
+        .select_related("space", "posed_by", "municipality")
+        .order_by("created_at")[:200]
     )
     return render(
         request,
@@ -447,7 +484,7 @@ def moderate(request: HttpRequest, municipality: Municipality, kind: str, pk: in
         except ServiceError as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, _("Vælg en handling."))
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("challenges:moderation", municipality=municipality.slug)
 
 
@@ -480,8 +517,11 @@ def phase(request: HttpRequest, municipality: Municipality, challenge: int) -> H
         raise PermissionDenied
     form = PhaseForm(request.POST)
     if form.is_valid():
-        services.set_phase(found, request.user, form.cleaned_data["phase"])
-        messages.success(request, _("Fasen er skiftet."))
+        try:
+            services.set_phase(found, request.user, form.cleaned_data["phase"])
+            messages.success(request, _("Fasen er skiftet."))
+        except ServiceError as exc:
+            messages.error(request, str(exc))
     else:
         messages.error(request, _("Vælg en fase."))
     return redirect(found.get_absolute_url())
@@ -499,10 +539,15 @@ def outcome(
         raise PermissionDenied
     form = OutcomeForm(request.POST)
     if form.is_valid():
-        services.set_outcome(item, request.user, **form.cleaned_data)
-        messages.success(request, _("Status er gemt, og de, der fulgte idéen, har fået besked."))
+        try:
+            services.set_outcome(item, request.user, **form.cleaned_data)
+            messages.success(
+                request, _("Status er gemt, og de, der fulgte idéen, har fået besked.")
+            )
+        except ServiceError as exc:
+            messages.error(request, str(exc))
     else:
-        messages.error(request, _("Vælg en status."))
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return _back_to(item)
 
 
@@ -537,7 +582,7 @@ def compare(request: HttpRequest, municipality: Municipality, challenge: int) ->
             messages.error(request, _("Vælg en af de to idéer, eller »Kan ikke vælge«."))
         return redirect("challenges:compare", municipality=municipality.slug, challenge=found.pk)
     pair = next_pair_for(found, request.user)
-    answered = found.comparisons.filter(person=request.user).count()
+    answered = counted_comparisons(found, request.user)
     return render(
         request,
         "challenges/compare.html",
@@ -554,18 +599,11 @@ def compare(request: HttpRequest, municipality: Municipality, challenge: int) ->
 def ranking(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
     found = get_challenge_or_404(request.user, municipality, challenge)
     stored = Ranking.objects.filter(challenge=found).first()
-    total = found.comparisons.count()
+    total = counted_comparisons(found)
     if total and (stored is None or stored.n_comparisons != total):
         # Votes arrived after the last fit: ask for a new one (debounced); show the last.
         services.schedule_ranking(found.pk)
-    rows: list[dict[str, Any]] = []
-    if stored:
-        ideas = Idea.objects.in_bulk([r["idea"] for r in stored.data])
-        rows = [
-            {**r, "idea": ideas[r["idea"]]}
-            for r in stored.data
-            if r["idea"] in ideas and ideas[r["idea"]].visibility == Visibility.VISIBLE
-        ]
+    rows = ranked_rows(stored)
     return render(
         request,
         "challenges/ranking.html",

@@ -6,18 +6,23 @@ the transaction that caused it commits, so a rolled-back action never sends mail
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 from django_tasks import task
 
-from samskab.accounts.models import User
+from samskab.accounts.models import Membership, User
+from samskab.core.errors import ServiceError
+from samskab.core.models import record
 from samskab.notifications.models import EmailPreference, Kind
 
 _SALT = "samskab.unsubscribe"
@@ -49,10 +54,48 @@ def unsubscribe_url(person_id: int, kind: str) -> str:
     return settings.SITE_URL + path
 
 
+def _record_for(person: User, action: str, **detail: Any) -> None:
+    """Log a change to the person's own settings in each municipality they belong to: the log is
+    kept per municipality, and these settings belong to no single one of them."""
+    # A person's own memberships span municipalities by nature (as in accounts.roles).
+    with scopes_disabled():
+        ids = sorted(
+            set(Membership.objects.filter(person=person).values_list("municipality_id", flat=True))
+        )
+    for municipality_id in ids:
+        record(municipality_id, person, action, person, **detail)
+
+
 def unsubscribe(person_id: int, kind: str) -> None:
-    pref, _created = EmailPreference.objects.get_or_create(person_id=person_id)
-    setattr(pref, kind, False)
-    pref.save(update_fields=[kind])
+    """Stop one kind of mail. The caller has checked the signed link, which is the person's
+    permission: it was sent to them alone."""
+    if kind not in Kind.values:
+        raise ServiceError(_("Den slags mails kender vi ikke."))
+    person = User.objects.filter(pk=person_id).first()
+    if person is None:
+        raise ServiceError(_("Linket virker ikke længere."))
+    with transaction.atomic():
+        pref, _created = EmailPreference.objects.get_or_create(person=person)
+        setattr(pref, kind, False)
+        pref.save(update_fields=[kind])
+        _record_for(person, "notifications.unsubscribed", kind=kind)
+
+
+def save_preferences(
+    person: User, actor: Any, *, replies: bool, moderation: bool, status: bool, digest: bool
+) -> EmailPreference:
+    """The person chooses which mails they want; no one else may choose for them."""
+    if not getattr(actor, "is_authenticated", False) or actor.pk != person.pk:
+        raise ServiceError(_("Du kan kun vælge, hvilke mails du selv får."))
+    choices = {"replies": replies, "moderation": moderation, "status": status, "digest": digest}
+    choices = {kind: bool(value) for kind, value in choices.items()}
+    with transaction.atomic():
+        pref, _created = EmailPreference.objects.get_or_create(person=person)
+        for kind, value in choices.items():
+            setattr(pref, kind, value)
+        pref.save(update_fields=list(choices))
+        _record_for(person, "notifications.preferences_saved", **choices)
+    return pref
 
 
 @task()
@@ -91,3 +134,44 @@ def in_language(person: Any, text_factory: Any) -> str:
     """Render a message in the recipient's language, not the sender's."""
     with translation.override(getattr(person, "language", settings.LANGUAGE_CODE)):
         return str(text_factory())
+
+
+# --------------------------------------------------------------------------------------------
+# The daily digest's bookkeeping. What goes in a digest is the challenges app's business
+# (challenges.digest); who wants one and when each last got one is kept here.
+# --------------------------------------------------------------------------------------------
+
+
+def digest_recipients() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).exclude(email_preference__digest=False)
+
+
+def digest_due(now: datetime, min_interval: timedelta) -> tuple[list[User], dict[int, datetime]]:
+    """The people who want the digest and have not had one within `min_interval`, and since when
+    each has news (the last digest, or a day back for someone who never had one)."""
+    people = list(digest_recipients())
+    last = dict(
+        EmailPreference.objects.filter(person__in=digest_recipients()).values_list(
+            "person_id", "last_digest_at"
+        )
+    )
+    due, since = [], {}
+    for person in people:
+        sent_at = last.get(person.pk)
+        if sent_at and now - sent_at < min_interval:
+            continue
+        due.append(person)
+        since[person.pk] = sent_at or now - timedelta(days=1)
+    return due, since
+
+
+def mark_digest_sent(due: list[User], now: datetime, min_interval: timedelta) -> None:
+    """Note that the people `digest_due` chose got their digest now, in two queries."""
+    if not due:
+        return
+    EmailPreference.objects.bulk_create(
+        [EmailPreference(person_id=p.pk) for p in due], ignore_conflicts=True, batch_size=500
+    )
+    EmailPreference.objects.filter(person__in=digest_recipients()).filter(
+        Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - min_interval)
+    ).update(last_digest_at=now)

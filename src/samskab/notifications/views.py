@@ -19,7 +19,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
     person_id, kind = found
     if request.method == "POST":
-        services.unsubscribe(person_id, kind)
+        try:
+            services.unsubscribe(person_id, kind)
+        except services.ServiceError:  # the account is gone since the mail was sent
+            return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
         return render(request, "notifications/unsubscribe.html", {"done": True, "kind": Kind(kind)})
     return render(request, "notifications/unsubscribe.html", {"kind": Kind(kind)})
 
@@ -29,7 +32,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
     pref = services.preference(request.user)
     form = PreferenceForm(request.POST or None, instance=pref)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        data = form.cleaned_data
+        services.save_preferences(
+            request.user,
+            request.user,
+            replies=data["replies"],
+            moderation=data["moderation"],
+            status=data["status"],
+            digest=data["digest"],
+        )
         messages.success(request, _("Dine valg er gemt."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

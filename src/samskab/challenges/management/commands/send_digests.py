@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from samskab.notifications.digest import send_digests
+from samskab.challenges.digest import send_digests
 
 
 class Command(BaseCommand):
