@@ -93,3 +93,12 @@ def towns(town_a: Town, town_b: Town) -> tuple[Town, Town]:
         give_role(town_a.outsider, town_b.municipality, Role.CITIZEN)
         give_role(town_b.outsider, town_a.municipality, Role.CITIZEN)
     return town_a, town_b
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the cache and person ids are reused between tests on SQLite,
+    so each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -144,6 +144,9 @@ ACCOUNT_EMAIL_VERIFICATION = env.choice(
 )
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "samskab.accounts.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "samskab.accounts.adapter.AccountAdapter"
+# "key" is the address and account pair (see the adapter): a guesser is slowed, the owner
+# logging in from their own address is not locked out.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
 LANGUAGE_CODE = "da"
@@ -205,7 +208,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -214,7 +218,14 @@ if env.bool("BEHIND_HTTPS_PROXY", False):
 
 # How many proxies in front of the web server add the client's address to X-Forwarded-For. 0
 # trusts no header (the address is the connection's); behind one reverse proxy, set it to 1.
-TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", 0, minimum=0)
+# Behind an HTTPS proxy there is at least one: without it `samskab serve` would drop the
+# proxy's X-Forwarded-Proto, and every form would fail CSRF's origin check.
+TRUSTED_PROXIES = env.int(
+    "TRUSTED_PROXIES", 1 if BEHIND_HTTPS_PROXY else 0, minimum=1 if BEHIND_HTTPS_PROXY else 0
+)
+# The address the nearest proxy connects from; `samskab serve` takes X-Forwarded-* headers from
+# it alone ("*": from any, when only the proxy can reach the port).
+TRUSTED_PROXY_ADDRESS = env.str("TRUSTED_PROXY_ADDRESS", "127.0.0.1").strip()
 
 # The smallest group (role, department, …) whose figures are shown on their own. A smaller one is
 # merged into "andre" or left out, so that no one's answers can be read off a group of one.
@@ -229,8 +240,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"forbidden": {"()": "samskab.core.middleware.ForbiddenWithoutTraceback"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO").upper()},
     "loggers": {
+        "django.request": {"filters": ["forbidden"]},
         "django.db.backends": {"level": "INFO"},
         # Tasks run inline with the immediate backend: their start/finish lines are noise in a
         # request's or a command's output (`samskab demo`). A worker keeps them at LOG_LEVEL.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+import samskab.core.converters  # noqa: F401  (registers <id:...> before the apps' urls load)
 from samskab.api import api
 from samskab.core import views as core_views
 from samskab.municipalities import views as municipality_views

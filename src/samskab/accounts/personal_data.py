@@ -55,9 +55,19 @@ def delete_account(request: HttpRequest, person: User) -> None:
     logout(request)
 
 
-def anonymise(person: User) -> None:
-    """What the person wrote stays (as "Slettet deltager"), who they were goes."""
+def anonymise(person: User, actor: Any = None) -> None:
+    """What the person wrote stays (as "Slettet deltager"), who they were goes.
+
+    Each municipality the person belonged to gets a line in its log (`actor`: the person, when
+    they delete their own account; none for the system's own sweeps). The line names the account
+    only by its id, which from now on points at "Slettet deltager" and nothing more.
+    """
+    from samskab.core.models import record
+
     with transaction.atomic(), scopes_disabled():
+        municipality_ids = sorted(
+            set(Membership.objects.filter(person=person).values_list("municipality_id", flat=True))
+        )
         for erase in ERASERS.values():
             erase(person)
         Membership.objects.filter(person=person).delete()
@@ -71,3 +81,5 @@ def anonymise(person: User) -> None:
         person.set_unusable_password()
         person.save()
         person.emailaddress_set.all().delete()
+        for municipality_id in municipality_ids:
+            record(municipality_id, actor, "account.anonymised", person)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -45,3 +46,15 @@ class AdminScopesMiddleware:
             with scopes_disabled():
                 return self.get_response(request)
         return self.get_response(request)
+
+
+class ForbiddenWithoutTraceback(logging.Filter):
+    """A refused request (403) is a person trying a page they may not use, not a fault: log its
+    one line ("Forbidden (Permission denied): /path/") without the traceback, which would bury
+    the real errors in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -18,6 +18,10 @@ LIMITS: dict[str, tuple[int, int]] = {
     "comment": (30, 600),
     "flag": (20, 3600),
     "statement": (20, 3600),
+    # A person reading and answering statements one by one manages far fewer; a script more.
+    "vote": (300, 600),
+    # Two ideas and one click: a person thinking about each pair answers a few a minute.
+    "compare": (120, 600),
 }
 
 
@@ -43,7 +47,11 @@ def check_rate(person_id: int, action: str) -> None:
 def client_ip(request: HttpRequest) -> str:
     """The address the request came from. Behind `TRUSTED_PROXIES` reverse proxies it is the
     one the outermost of them saw (counted from the right of X-Forwarded-For, since a client can
-    put anything on the left); otherwise the connection's own address."""
+    put anything on the left); otherwise the connection's own address.
+
+    Under `samskab serve` waitress has already done the same count: REMOTE_ADDR is that client
+    and X-Forwarded-For is cut to the trusted entries, so this reads the same address again
+    rather than one further left. Other WSGI servers leave both as the proxy sent them."""
     proxies = settings.TRUSTED_PROXIES
     if proxies:
         forwarded = [

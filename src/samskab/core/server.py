@@ -47,8 +47,32 @@ class LiveFirstDispatcher(ThreadedTaskDispatcher):
         super().add_task(task)
 
 
+# What a reverse proxy tells us: the browser's scheme (https), the host it asked for, and its
+# address (for per-address limits). Waitress drops these headers unless they come from a
+# trusted proxy, so a client cannot claim them.
+PROXY_HEADERS = {"x-forwarded-proto", "x-forwarded-host", "x-forwarded-for", "x-forwarded-port"}
+
+
+def proxy_settings(count: int, address: str) -> dict[str, Any]:
+    """Waitress's trusted-proxy settings for `count` proxies, the nearest at `address`."""
+    if count < 1:
+        return {}
+    return {
+        "trusted_proxy": address,
+        "trusted_proxy_count": count,
+        "trusted_proxy_headers": PROXY_HEADERS,
+    }
+
+
 def make_server(
-    application: Any, *, host: str, port: int, threads: int, connections: int = CONNECTIONS
+    application: Any,
+    *,
+    host: str,
+    port: int,
+    threads: int,
+    connections: int = CONNECTIONS,
+    trusted_proxies: int = 0,
+    trusted_proxy_address: str = "127.0.0.1",
 ) -> Any:
     """A waitress server, bound and ready; `.run()` serves until stopped."""
     dispatcher = LiveFirstDispatcher()
@@ -63,13 +87,12 @@ def make_server(
         connection_limit=connections,
         ident="Samskab",
         _dispatcher=dispatcher,
+        **proxy_settings(trusted_proxies, trusted_proxy_address),
     )
 
 
-def serve(
-    application: Any, *, host: str, port: int, threads: int, connections: int = CONNECTIONS
-) -> None:
-    make_server(application, host=host, port=port, threads=threads, connections=connections).run()
+def serve(application: Any, **options: Any) -> None:
+    make_server(application, **options).run()
 
 
 DATABASE_TASKS = "django_tasks_db.DatabaseBackend"

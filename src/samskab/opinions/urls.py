@@ -16,25 +16,25 @@ urlpatterns = [
         name="create",
     ),
     path(
-        "<slug:municipality>/samtaler/<int:conversation>/",
+        "<slug:municipality>/samtaler/<id:conversation>/",
         views.conversation_detail,
         name="conversation",
     ),
-    path("<slug:municipality>/samtaler/<int:conversation>/stem/", views.vote, name="vote"),
+    path("<slug:municipality>/samtaler/<id:conversation>/stem/", views.vote, name="vote"),
     path(
-        "<slug:municipality>/samtaler/<int:conversation>/udsagn/",
+        "<slug:municipality>/samtaler/<id:conversation>/udsagn/",
         views.statement_add,
         name="statement_add",
     ),
     path(
-        "<slug:municipality>/samtaler/<int:conversation>/moderation/",
+        "<slug:municipality>/samtaler/<id:conversation>/moderation/",
         views.moderation,
         name="moderation",
     ),
     path(
-        "<slug:municipality>/samtaler/<int:conversation>/aaben-luk/",
+        "<slug:municipality>/samtaler/<id:conversation>/aaben-luk/",
         views.conversation_toggle,
         name="toggle",
     ),
-    path("<slug:municipality>/samtaler/<int:conversation>/kort/", views.opinion_map, name="map"),
+    path("<slug:municipality>/samtaler/<id:conversation>/kort/", views.opinion_map, name="map"),
 ]

@@ -58,7 +58,15 @@ class Command(BaseCommand):
         # Stop as on Ctrl+C when the service manager asks (SIGTERM), so `finally` runs.
         signal.signal(signal.SIGTERM, _stop)
         try:
-            serve(application, host=host, port=port, threads=threads, connections=connections)
+            serve(
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                connections=connections,
+                trusted_proxies=settings.TRUSTED_PROXIES,
+                trusted_proxy_address=settings.TRUSTED_PROXY_ADDRESS,
+            )
         finally:
             if started is not None:
                 # Let a task that is running finish (a mail half sent would stay "running").
