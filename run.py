@@ -92,6 +92,8 @@ def test(pytest_args: list[str]) -> None:
     must(BIN / "ruff", "format", "--check", *paths)
     say("mypy: samskab.analysis")
     must(BIN / "mypy")
+    say("import-linter: hver kapabilitet vogter sine egne data")
+    must(BIN / "lint-imports", "--no-cache")
 
     failures = 0
     say("Tests på SQLite")

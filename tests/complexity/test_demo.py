@@ -20,7 +20,8 @@ def test_demo_has_two_rounds_with_movement_and_is_idempotent(kommuner, client):
         rounds = list(AssessmentRound.objects.filter(challenge__title=CHALLENGE).order_by("number"))
         assert [r.number for r in rounds] == [1, 2]
         assert not rounds[0].is_open and rounds[1].is_open
-        assert Rating.objects.count() == n_ratings == 18
+        assert Rating.objects.count() == n_ratings == 30
     html = client.get(rounds[1].get_absolute_url()).content.decode()
     assert "Sådan har svarene flyttet sig siden runden før" in html
-    assert "Borger" in html and "Leder" in html
+    assert '<th scope="row">Borger</th>' in html and '<th scope="row">Medarbejder</th>' in html
+    assert '<th scope="row">Andre</th>' in html and "Leder</th>" not in html

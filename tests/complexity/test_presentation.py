@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from samskab.analysis.stacey import ZoneThresholds
 from samskab.complexity import presentation
 
@@ -11,16 +13,45 @@ class R:
         self.agreement, self.certainty, self.role = agreement, certainty, role
 
 
-def test_roles_with_one_answer_are_hidden_and_the_gap_uses_shown_roles_only():
+def test_roles_too_small_are_merged_into_others_and_the_gap_uses_shown_roles_only():
+    ratings = [R(1, 5, "borger")] * 5 + [R(5, 1, "leder")] * 5
+    ratings += [R(3, 3, "politiker")] * 3 + [R(4, 4, "borgmester")] * 2
+    built = presentation.build(presentation.summarise(ratings, ZoneThresholds()))
+    assert [(p.label, p.n) for p in built["roles"]] == [("Borger", 5), ("Leder", 5), ("Andre", 5)]
+    assert built["hidden_roles"] == 2 and "færre end 5 deltagere" in built["hidden_note"]
+    assert {built["gap"]["a"], built["gap"]["b"]} <= {"Borger", "Leder", "Andre"}
+    assert built["overall"].n == 15
+    assert {p.shape for p in built["roles"]} == {"square", "triangle", "diamond"}
+    assert all(p.path.startswith("M") for p in built["roles"])
+
+
+@pytest.mark.parametrize("mayors", [1, 4])
+def test_a_role_below_the_minimum_is_never_shown_alone(mayors):
+    ratings = [R(1, 5, "borger")] * 5 + [R(5, 1, "leder")] * 6 + [R(5, 5, "borgmester")] * mayors
+    built = presentation.build(presentation.summarise(ratings, ZoneThresholds()))
+    labels = [p.label for p in built["roles"]]
+    assert "Borgmester" not in labels and built["hidden_note"]
+    # Too few for "andre" alone: the smallest role shown joins them, so the total minus the
+    # roles shown never leaves the mayors' answers.
+    assert labels == ["Leder", "Andre"]
+    assert sum(p.n for p in built["roles"]) == built["overall"].n
+
+
+def test_a_role_with_the_minimum_is_shown():
+    ratings = [R(1, 5, "borger")] * 5 + [R(5, 5, "borgmester")] * 5
+    built = presentation.build(presentation.summarise(ratings, ZoneThresholds()))
+    assert [p.label for p in built["roles"]] == ["Borger", "Borgmester"]
+    assert built["hidden_roles"] == 0 and built["hidden_note"] == ""
+
+
+def test_the_minimum_follows_the_setting(settings):
+    settings.SAMSKAB_MIN_GROUP_SIZE = 2
     ratings = [R(1, 5, "borger"), R(2, 5, "borger"), R(5, 1, "leder"), R(5, 2, "leder")]
-    ratings.append(R(3, 3, "politiker"))
     built = presentation.build(presentation.summarise(ratings, ZoneThresholds()))
     assert [p.label for p in built["roles"]] == ["Borger", "Leder"]
-    assert built["hidden_roles"] == 1
-    assert built["gap"]["a"] == "Borger" and built["gap"]["b"] == "Leder"
-    assert built["overall"].n == 5
-    assert {p.shape for p in built["roles"]} == {"square", "triangle"}
-    assert all(p.path.startswith("M") for p in built["roles"])
+    settings.SAMSKAB_MIN_GROUP_SIZE = 1  # never below 2
+    built = presentation.build(presentation.summarise([*ratings, R(3, 3, "x")], ZoneThresholds()))
+    assert "Ikke oplyst" not in [p.label for p in built["roles"]]
 
 
 def test_movement_is_signed_and_names_the_zone_before():

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.template import Context, Template
-from django.test import RequestFactory
 from django_scopes import scope, scopes_disabled
 
 from samskab.accounts.models import Role
@@ -139,7 +137,8 @@ def test_service_refuses_values_outside_the_scale(town_a, open_round, citizen):
 ROLES_5 = ["borger", "borger", "medarbejder", "medarbejder", "politiker"]
 
 
-def test_second_round_shows_movement_and_roles(town_a, challenge, client):
+def test_second_round_shows_movement_and_roles(town_a, challenge, client, settings):
+    settings.SAMSKAB_MIN_GROUP_SIZE = 2
     people = [
         make_rater(town_a, f"p{k}@kbh.test", role)
         for k, role in enumerate(
@@ -159,10 +158,12 @@ def test_second_round_shows_movement_and_roles(town_a, challenge, client):
     html = main(client.get(second.get_absolute_url()))
     assert "Sådan har svarene flyttet sig siden runden før" in html
     assert "Enighed: +50 procentpoint. Sikkerhed: +25 procentpoint." in html
-    assert "Borger" in html and "Medarbejder" in html
-    # The one politician's answer is not shown on its own.
-    assert "1 rolle har kun ét svar" in html
+    assert '<th scope="row">Medarbejder</th>' in html and '<th scope="row">Andre</th>' in html
+    # The one politician's answer is not shown on its own, nor left as the total minus the
+    # roles shown: the citizens are shown together with the politician as "Andre".
+    assert "Grupper med færre end 2 deltagere vises ikke for sig" in html
     assert '<th scope="row">Politiker</th>' not in html
+    assert '<th scope="row">Borger</th>' not in html
 
 
 def test_thresholds_are_configurable_per_municipality(towns, client):
@@ -280,13 +281,12 @@ def test_personal_data_export_has_own_ratings(town_a, open_round, citizen):
     assert export_personal_data(town_a.member)["complexity"]["ratings"] == []
 
 
-def test_challenge_page_panel_tag(town_a, open_round, citizen):
-    request = RequestFactory().get("/")
-    request.user = citizen
+def test_challenge_page_shows_the_assessment_panel(town_a, open_round, citizen, client):
+    challenge = open_round.challenge
+    client.force_login(citizen)
     with scope(municipality=town_a.municipality):
-        html = Template("{% load complexity_tags %}{% complexity_panel challenge %}").render(
-            Context({"request": request, "challenge": open_round.challenge})
-        )
+        url = challenge.get_absolute_url()
+    html = client.get(url).content.decode()
     assert "Runde 1" in html and "kompleksitet/" in html
 
 

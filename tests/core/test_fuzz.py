@@ -125,8 +125,7 @@ API_ROUTES = [r for r in ROUTES if r.route.startswith("api/")]
 # Keys: (route name, case). Remove an entry once its owner's fix lands (strict xfail says so).
 KNOWN_500: dict[tuple[str, str], str] = {}
 # PostgreSQL refuses NUL in text (psycopg: DataError), SQLite stores it: these fail there only.
-KNOWN_500_ON_POSTGRESQL: dict[tuple[str, str], str] = {
-}
+KNOWN_500_ON_POSTGRESQL: dict[tuple[str, str], str] = {}
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 from django_scopes import scopes_disabled
 
+from samskab.accounts.models import Role
 from samskab.municipalities import services
 from samskab.municipalities.models import Municipality
-from tests.conftest import make_person
+from tests.conftest import give_role, make_person
 from tests.helpers import assert_flat_query_count
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,7 @@ def test_home_query_count_is_flat_in_movements(client, kommuner):
         with scopes_disabled():
             for _ in range(n):
                 municipality = Municipality.objects.get(code=next(codes))
+                give_role(creator, municipality, Role.ADMINISTRATOR)
                 movement = services.open_movement(municipality, creator, title="Bevægelse")
                 services.create_space(movement, creator, title="Rum")
 

@@ -95,7 +95,7 @@ def test_the_web_server_runs_queued_tasks_in_a_thread(settings):
     from django_tasks import TaskResultStatus
 
     from samskab.core.server import DATABASE_TASKS, start_task_worker
-    from samskab.workshops.tasks import forget_guests
+    from samskab.workshops.services import forget_guests_task as forget_guests
 
     assert start_task_worker() is None  # the immediate backend runs tasks inline
     settings.TASKS = {"default": {"BACKEND": DATABASE_TASKS}}
@@ -131,7 +131,7 @@ def test_samskab_serve_runs_what_others_queued_and_stops_cleanly_when_told(setti
     from django_tasks import TaskResultStatus
 
     from samskab.core.server import DATABASE_TASKS
-    from samskab.workshops.tasks import forget_guests
+    from samskab.workshops.services import forget_guests_task as forget_guests
 
     settings.TASKS = {"default": {"BACKEND": DATABASE_TASKS}}
     result = forget_guests.enqueue()

@@ -8,8 +8,8 @@ from django.core import mail
 from django_scopes import scopes_disabled
 
 from samskab.accounts.models import Membership, Role
-from samskab.challenges.models import Challenge, Comment
 from samskab.challenges.digest import compose_digests, send_digests
+from samskab.challenges.models import Challenge, Comment
 from tests.challenges.conftest import add_idea
 from tests.complexity.conftest import make_challenge
 from tests.conftest import give_role, make_person

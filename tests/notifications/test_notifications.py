@@ -9,8 +9,8 @@ from django.core import mail
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from samskab.challenges.models import Comment
 from samskab.challenges.digest import send_digests
+from samskab.challenges.models import Comment
 from samskab.notifications.models import EmailPreference, Kind
 from samskab.notifications.services import notify, unsubscribe_token
 from tests.challenges.conftest import add_idea, challenge, citizen  # noqa: F401 - fixtures

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django_scopes import scope, scopes_disabled
 
 from samskab.accounts.models import Role
@@ -15,6 +16,14 @@ STATEMENTS = [
     "Biblioteket skal have længere åbent.",
     "Bussen skal køre oftere om aftenen.",
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """Per-person limits count in the cache, which outlives a test; ids are reused on SQLite."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_conversation(town: Town, **kwargs) -> Conversation:

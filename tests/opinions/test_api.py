@@ -54,7 +54,7 @@ def test_refused_vote_is_4xx_json_with_a_message(conversation, citizen, client):
     client.force_login(citizen)
     with scope(municipality=conversation.municipality):
         statement = Statement.objects.filter(conversation=conversation).first()
-        services.close_conversation(conversation, None)
+        services.close_conversation(conversation, conversation.created_by)
     response = client.post(
         base(conversation) + "/votes",
         {"statement": statement.pk, "value": 1},

@@ -106,7 +106,7 @@ def test_htmx_vote_returns_only_the_card(conversation, citizen, client):
 def test_refused_vote_shows_the_message_and_changes_nothing(conversation, citizen, client):
     with scope(municipality=conversation.municipality):
         statement = Statement.objects.filter(conversation=conversation).first()
-        services.close_conversation(conversation, None)
+        services.close_conversation(conversation, conversation.created_by)
     client.force_login(citizen)
     response = client.post(
         conversation.get_absolute_url() + "stem/",

@@ -42,9 +42,9 @@ class PolisFormatError(ValueError):
         self.line = line
 
 
-VOTES_CSV_COLUMNS = {"timestamp", "datetime", "comment-id", "voter-id", "vote"}
-VOTES_CSV_REQUIRED = {"comment-id", "voter-id", "vote"}
-COMMENTS_CSV_COLUMNS = {
+# The headers we write, in order; reading also accepts the columns newer Pol.is exports add.
+VOTES_CSV_HEADER = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
+COMMENTS_CSV_HEADER = (
     "timestamp",
     "datetime",
     "comment-id",
@@ -53,10 +53,11 @@ COMMENTS_CSV_COLUMNS = {
     "disagrees",
     "moderated",
     "is-meta",
-    "is-seed",
-    "group-informed-consensus",
     "comment-body",
-}
+)
+VOTES_CSV_COLUMNS = set(VOTES_CSV_HEADER)
+VOTES_CSV_REQUIRED = {"comment-id", "voter-id", "vote"}
+COMMENTS_CSV_COLUMNS = {*COMMENTS_CSV_HEADER, "is-seed", "group-informed-consensus"}
 COMMENTS_CSV_REQUIRED = {"comment-id"}
 # Columns before the per-comment columns of participants-votes.csv.
 PV_HEAD_COLUMNS = (
@@ -94,15 +95,20 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise PolisFormatError(path, None, f"cannot read: {exc}") from exc
 
 
-def _read_table(
-    path: Path, allowed: set[str], required: set[str]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    rows = _csv_rows(path)
+def _header(path: Path, rows: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]]:
+    """The first row of a CSV file, its names stripped; an empty file is an error."""
     try:
         line, header = next(rows)
     except StopIteration:
         raise PolisFormatError(path, 1, "empty file, expected a header") from None
-    header = [h.strip() for h in header]
+    return line, [h.strip() for h in header]
+
+
+def _read_table(
+    path: Path, allowed: set[str], required: set[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    rows = _csv_rows(path)
+    line, header = _header(path, rows)
     unknown = [h for h in header if h not in allowed]
     if unknown:
         raise PolisFormatError(path, line, f"unknown column(s) {unknown}")
@@ -305,11 +311,7 @@ def _read_votes_csv(path: Path) -> _Votes:
 def _read_participants_votes_csv(path: Path) -> tuple[_Votes, dict[str, int | None]]:
     """Final votes and Pol.is's own group ids (None = not clustered)."""
     rows = _csv_rows(path)
-    try:
-        line, header = next(rows)
-    except StopIteration:
-        raise PolisFormatError(path, 1, "empty file, expected a header") from None
-    header = [h.strip() for h in header]
+    line, header = _header(path, rows)
     if not header or header[0] != "participant":
         raise PolisFormatError(path, line, "first column must be 'participant'")
     n_head = 0
@@ -521,24 +523,12 @@ def write_polis_csv(
     ts = np.zeros(len(inp.rows)) if timestamps is None else np.asarray(timestamps, float)
     with (out / "votes.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
+        w.writerow(VOTES_CSV_HEADER)
         for r, c, v, t in zip(inp.rows, inp.cols, inp.values, ts, strict=True):
             w.writerow([int(t), "", sids[c], pids[r], int(v)])
     with (out / "comments.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(
-            [
-                "timestamp",
-                "datetime",
-                "comment-id",
-                "author-id",
-                "agrees",
-                "disagrees",
-                "moderated",
-                "is-meta",
-                "comment-body",
-            ]
-        )
+        w.writerow(COMMENTS_CSV_HEADER)
         for j, s in enumerate(sids):
             moderated = -1 if inp.mod_out[j] and not inp.is_meta[j] else 1
             w.writerow(

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
-from django_scopes import scope
 from ninja import Router, Schema
 
-from samskab.challenges.access import get_challenge_or_404
+from samskab.challenges.services import get_challenge_or_404
 from samskab.complexity import presentation, services
-from samskab.municipalities.models import Municipality
+from samskab.municipalities.access import municipality_scope
 
 router = Router(tags=["complexity"])
 
@@ -55,8 +53,7 @@ def _position(p: Any) -> dict[str, Any]:
 @router.get("/municipalities/{code}/challenges/{challenge_id}/assessment", response=list[RoundOut])
 def list_rounds(request: Any, code: str, challenge_id: int) -> list[dict[str, Any]]:
     """Every round of the challenge's complexity assessment, summarised (percent, 0–100)."""
-    municipality = get_object_or_404(Municipality, code=code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         challenge = get_challenge_or_404(request.user, municipality, challenge_id)
         thresholds = services.thresholds_for(municipality.pk)
         rounds = services.assessments_for_challenge(challenge, request.user)

@@ -12,13 +12,20 @@ from samskab.demo.content import DEMO_DOMAIN, DEMO_PASSWORD
 
 CHALLENGE = "Hvor skal regnvandet hen, når skybruddet kommer?"
 
-# Extra demo participants, so each role has more than one answer and its position can be shown.
+# Extra demo participants, so that roles reach the minimum group size and their positions can be
+# shown: five citizens, five employees, and the leaders and politicians together as "Andre".
 EXTRA: list[tuple[str, str, Role]] = [
     ("deltager-1", "Ole Sørensen", Role.CITIZEN),
     ("deltager-2", "Fatima Ali", Role.CITIZEN),
     ("deltager-3", "Jens Mortensen", Role.EMPLOYEE),
     ("deltager-4", "Louise Berg", Role.MANAGER),
     ("deltager-5", "Niels Krogh", Role.COUNCIL_MEMBER),
+    ("deltager-6", "Birgitte Holm", Role.CITIZEN),
+    ("deltager-7", "Ahmad Karimi", Role.CITIZEN),
+    ("deltager-8", "Sofie Lund", Role.EMPLOYEE),
+    ("deltager-9", "Mads Kjær", Role.EMPLOYEE),
+    ("deltager-10", "Hanne Vestergaard", Role.EMPLOYEE),
+    ("deltager-11", "Peter Dam", Role.MANAGER),
 ]
 
 # role → (agreement, certainty, reason) in round 1 and round 2

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from samskab.core.models import Openable
 from samskab.core.validators import validate_no_cpr
 
 SCALE_LOW = 1
@@ -22,7 +23,7 @@ SCALE_HIGH = 5
 REASON_MAX_LENGTH = 500
 
 
-class AssessmentRound(models.Model):
+class AssessmentRound(Openable):
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
     )
@@ -33,12 +34,6 @@ class AssessmentRound(models.Model):
         verbose_name=_("udfordring"),
     )
     number = models.PositiveSmallIntegerField(_("runde"))
-    is_open = models.BooleanField(_("åben"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
 
     objects = ScopedManager(municipality="municipality")
 

@@ -8,12 +8,13 @@ Stacey dropped the diagram because it was read as a diagnosis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from samskab.accounts.models import Role
+from samskab.accounts.roles import role_label as accounts_role_label
 from samskab.analysis.stacey import (
     LIKERT_5,
     GroupSummary,
@@ -25,10 +26,12 @@ from samskab.analysis.stacey import (
     compare_rounds,
     summarise_round,
 )
+from samskab.core.groups import hidden_note, large_enough, merge_small
 
-# A role's own position is shown only when at least this many people answered as that role, so
-# no single person's rating can be read off the page. Smaller roles still count in the total.
-MIN_ROLE_SIZE = 2
+# Roles with too few answers to show on their own (`samskab.core.groups`), and answers without
+# a role, are shown together under this name, or only in the total when even together they are
+# too few.
+OTHER_ROLE = "andre"
 
 SIZE = 400
 PAD_LEFT = 60
@@ -83,10 +86,11 @@ def zone_prompt(zone: Zone) -> str:
 
 
 def role_label(role: str) -> str:
-    try:
-        return str(Role(role).label)
-    except ValueError:
-        return _("Ikke oplyst")
+    """As everywhere (`samskab.accounts.roles.role_label`), and "Andre" for the small roles
+    shown together. Workshops import it from here."""
+    if role == OTHER_ROLE:
+        return _("Andre")
+    return accounts_role_label(role)
 
 
 def thresholds_of(zs: Any) -> ZoneThresholds:
@@ -95,13 +99,36 @@ def thresholds_of(zs: Any) -> ZoneThresholds:
     return ZoneThresholds(high=zs.high, low=zs.low, chaos=zs.chaos)
 
 
+@dataclass(frozen=True)
+class ShownSummary(RoundSummary):
+    """A round's summary with roles grouped so that each is large enough to show."""
+
+    hidden_roles: int = 0
+
+
+def role_groups(sizes: Mapping[str, int]) -> tuple[dict[str, str], int]:
+    """Which group each role's answers are shown in (`samskab.core.groups.merge_small`, the
+    small ones as `OTHER_ROLE`; absent: only in the total), and how many roles are not shown on
+    their own. `sizes`: answers per role, "" for those without one."""
+    return merge_small(sizes, OTHER_ROLE)
+
+
 def summarise(ratings: list[Any], thresholds: ZoneThresholds) -> RoundSummary | None:
-    """The round's summary, or None before anyone has rated."""
+    """The round's summary, or None before anyone has rated. Roles with too few answers are
+    merged into "andre" or count in the total only, before anything is computed from them."""
     if not ratings:
         return None
-    return summarise_round(
-        [Rating(r.agreement, r.certainty, r.role or None) for r in ratings], LIKERT_5, thresholds
+    sizes: dict[str, int] = {}
+    for r in ratings:
+        sizes[r.role or ""] = sizes.get(r.role or "", 0) + 1
+    groups, hidden = role_groups(sizes)
+    summary = summarise_round(
+        [Rating(r.agreement, r.certainty, groups.get(r.role or "")) for r in ratings],
+        LIKERT_5,
+        thresholds,
     )
+    values = {f.name: getattr(summary, f.name) for f in fields(RoundSummary)}
+    return ShownSummary(**values, hidden_roles=hidden)
 
 
 def _x(agreement: float) -> float:
@@ -207,9 +234,10 @@ def build(
     overall = _point(_("Alle"), "circle", summary.overall)
     overall.label_y = round(overall.y + 20, 1)
     roles = []
-    hidden_roles = 0
-    for role, g in summary.roles.items():
-        if g.n < MIN_ROLE_SIZE:
+    hidden_roles = getattr(summary, "hidden_roles", 0)
+    # "andre" last; and a summary that did not come from `summarise` is still held to the size.
+    for role, g in sorted(summary.roles.items(), key=lambda item: item[0] == OTHER_ROLE):
+        if not large_enough(g.n):
             hidden_roles += 1
             continue
         point = _point(role_label(role), SHAPES[len(roles) % len(SHAPES)], g)
@@ -243,8 +271,7 @@ def build(
                     "delta_certainty": _signed(s.before.certainty, s.after.certainty),
                 }
                 for role, s in comparison.roles.items()
-                if summary.roles[role].n >= MIN_ROLE_SIZE
-                and previous.roles[role].n >= MIN_ROLE_SIZE
+                if large_enough(summary.roles[role].n) and large_enough(previous.roles[role].n)
             ],
         }
     gap = None
@@ -272,6 +299,7 @@ def build(
         "spread": spread,
         "roles": roles,
         "hidden_roles": hidden_roles,
+        "hidden_note": hidden_note(range(hidden_roles)),
         "gap": gap,
         "movement": movement,
         "reasons": sorted(reasons or [], key=str.casefold),

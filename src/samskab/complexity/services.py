@@ -19,6 +19,11 @@ from samskab.complexity.models import (
     Rating,
     ZoneSettings,
 )
+
+# What a live summary of a round looks like (the workshop's big screen shows one).
+from samskab.complexity.presentation import summarise as summarise
+from samskab.complexity.presentation import zone_name as zone_name
+from samskab.core import services as core_services
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import contains_cpr
@@ -36,6 +41,10 @@ def thresholds_for(municipality_id: int) -> ZoneThresholds:
 def set_thresholds(
     municipality: Any, actor: Any, *, high: float, low: float, chaos: float
 ) -> ZoneSettings:
+    if actor is None or not actor.has_perm("complexity.change_zones", municipality):
+        raise ServiceError(
+            _("Kun kommunens facilitatorer og administratorer kan ændre grænserne for zonerne.")
+        )
     try:
         ZoneThresholds(high=high, low=low, chaos=chaos)
     except ValueError:
@@ -62,6 +71,8 @@ def rounds_of(challenge: Challenge) -> list[AssessmentRound]:
 
 def open_round(challenge: Challenge, actor: Any) -> AssessmentRound:
     """Open the next round; any round still open is closed first (one open round at a time)."""
+    if actor is None or not actor.has_perm("complexity.manage_assessment", challenge):
+        raise ServiceError(_("Du kan ikke åbne en ny runde for denne udfordring."))
     with transaction.atomic():
         # Lock the challenge row so two facilitators clicking at once get rounds n and n+1.
         Challenge.objects.select_for_update().filter(pk=challenge.pk).first()
@@ -88,21 +99,24 @@ def open_round(challenge: Challenge, actor: Any) -> AssessmentRound:
 
 
 def set_round_open(round_: AssessmentRound, actor: Any, *, is_open: bool) -> AssessmentRound:
-    with transaction.atomic():
+    """Close a round, or reopen it; reopening closes the challenge's other open round (one open
+    round at a time)."""
+
+    def close_the_others(locked: AssessmentRound) -> None:
         if is_open:
-            AssessmentRound.objects.filter(challenge_id=round_.challenge_id, is_open=True).exclude(
-                pk=round_.pk
+            AssessmentRound.objects.filter(challenge_id=locked.challenge_id, is_open=True).exclude(
+                pk=locked.pk
             ).update(is_open=False, closed_at=timezone.now())
-        round_.is_open = is_open
-        round_.closed_at = None if is_open else timezone.now()
-        round_.save(update_fields=["is_open", "closed_at"])
-        record(
-            round_.municipality_id,
-            actor,
-            "complexity.round_reopened" if is_open else "complexity.round_closed",
-            round_,
-        )
-    return round_
+
+    return core_services.set_open(
+        round_,
+        actor,
+        is_open=is_open,
+        perm="complexity.manage_assessment",
+        action_prefix="complexity.round",
+        refusal=_("Du kan ikke lukke eller åbne denne runde."),
+        before_save=close_the_others,
+    )
 
 
 def _check_value(value: Any) -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samskab.accounts.roles import declarable_roles
-from samskab.challenges.access import get_challenge_or_404
+from samskab.challenges.services import get_challenge_or_404
 from samskab.complexity import presentation, services
 from samskab.complexity.access import get_round_or_404
 from samskab.complexity.forms import RatingForm, ZoneForm

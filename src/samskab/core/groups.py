@@ -48,3 +48,27 @@ def hidden_note(hidden: Iterable[object]) -> str:
         "Grupper med færre end %(n)s deltagere vises ikke for sig, så ingen enkeltpersons svar "
         "kan aflæses."
     ) % {"n": min_group_size()}
+
+
+def merge_small(sizes: Mapping[str, int], other_key: str) -> tuple[dict[str, str], int]:
+    """Which group each role (or other named group) is shown in, and how many are not shown on
+    their own.
+
+    `sizes`: members per group, "" for those without one. A group large enough is shown as
+    itself; the smaller ones and those without a group are shown together as `other_key`, or
+    left out (absent from the answer: counted in the total only) when even together they are too
+    few. Absent keys must not be shown on their own anywhere.
+    """
+    named = {key: n for key, n in sizes.items() if key and n}
+    shown, small = split_small(named, int)
+    rest = sizes.get("", 0) + sum(named[key] for key in small)
+    # The total minus the groups shown gives the rest, so the rest must be large enough to show
+    # as well (or empty): a left-out mayor is otherwise the total minus the others.
+    while shown and 0 < rest < min_group_size():
+        smallest = min(shown, key=lambda key: (shown[key], key))
+        rest += shown.pop(smallest)
+        small.append(smallest)
+    groups = {key: key for key in shown}
+    if shown and rest:
+        groups.update({key: other_key for key in [*small, ""]})
+    return groups, len(small)

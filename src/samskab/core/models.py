@@ -46,3 +46,17 @@ def record(
         target_id=str(target.pk),
         detail=detail,
     )
+
+
+class Openable(models.Model):
+    """The open/closed lifecycle a conversation and an assessment round share."""
+
+    is_open = models.BooleanField(_("åben"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
+
+    class Meta:
+        abstract = True

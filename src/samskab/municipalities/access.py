@@ -44,6 +44,10 @@ def municipality_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 def municipality_scope(code: str) -> Iterator[Municipality]:
     """The API's twin of `municipality_view`: the municipality named by its code in the URL
     (404 when there is none), with its scope open for the rest of the endpoint."""
+    if not (len(code) == 4 and code.isascii() and code.isdigit()):
+        # Municipality codes are four digits; anything else (NUL, which PostgreSQL refuses in
+        # text, included) is simply not one.
+        raise Http404
     found = get_object_or_404(Municipality, code=code)
     with scope(municipality=found):
         yield found

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 from ninja import Router, Schema
 
-from samskab.municipalities.access import get_movement, visible_spaces
+from samskab.municipalities.access import get_movement, municipality_scope, visible_spaces
 from samskab.municipalities.models import Movement, Municipality
 
 router = Router(tags=["municipalities"])
@@ -59,8 +58,7 @@ def list_municipalities(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.get("/municipalities/{code}", response=MunicipalityDetailOut)
 def get_municipality(request: HttpRequest, code: str) -> dict[str, object]:
-    municipality = get_object_or_404(Municipality, code=code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         movement = get_movement(municipality)
     data = _out(municipality, movement is not None)
     data["movement"] = (
@@ -72,6 +70,5 @@ def get_municipality(request: HttpRequest, code: str) -> dict[str, object]:
 @router.get("/municipalities/{code}/spaces", response=list[SpaceOut])
 def list_spaces(request: HttpRequest, code: str) -> list[object]:
     """The spaces the caller may see: public ones for everybody, more for the municipality's own."""
-    municipality = get_object_or_404(Municipality, code=code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         return list(visible_spaces(request.user, municipality).order_by("title"))

@@ -2,6 +2,9 @@
 
 An app appends a function `(request, space) -> (template_name, context) | None` to SPACE_PANELS
 from its AppConfig.ready(); the space page includes each template with `panel` set to the context.
+A challenge's page (challenges) and a movement's page (municipalities) are extended the same way,
+through CHALLENGE_PANELS and MOVEMENT_PANELS: an opinion map, an assessment or a reflection room
+is shown on the challenge it belongs to without challenges importing those apps.
 An app that offers a way to begin a new movement (challenges: the mayor's open question) appends
 `(movement, actor) -> object` to MOVEMENT_STARTERS; they run when the administrator asks for it.
 """
@@ -17,8 +20,17 @@ from samskab.municipalities.models import Movement, Space
 
 Panel = Callable[[HttpRequest, Space], tuple[str, dict[str, Any]] | None]
 SPACE_PANELS: list[Panel] = []
+# (request, challenge) and (request, municipality): typed Any, since the foundation knows no
+# capability's models.
+CHALLENGE_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
+MOVEMENT_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
 MOVEMENT_STARTERS: list[Callable[[Movement, Any], object]] = []
 
 
-def panels_for(request: HttpRequest, space: Space) -> list[tuple[str, dict[str, Any]]]:
-    return [found for panel in SPACE_PANELS if (found := panel(request, space)) is not None]
+def panels_for(
+    request: HttpRequest, obj: Any, registry: list[Any] | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The (template, context) of each panel that has something to show for `obj` (a space,
+    unless another registry is named)."""
+    chosen = SPACE_PANELS if registry is None else registry
+    return [found for panel in chosen if (found := panel(request, obj)) is not None]

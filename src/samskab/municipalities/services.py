@@ -22,9 +22,20 @@ from samskab.municipalities.models import (
 )
 
 
+def _require(actor: Any, perm: str, obj: Any, refusal: str) -> None:
+    if actor is None or not actor.has_perm(perm, obj):
+        raise ServiceError(refusal)
+
+
 def open_movement(
     municipality: Municipality, actor: Any, *, title: str, description: str = ""
 ) -> Movement:
+    _require(
+        actor,
+        "municipalities.open_movement",
+        municipality,
+        _("Kun kommunens administratorer og borgmesteren kan starte bevægelsen."),
+    )
     try:
         with transaction.atomic():
             movement = Movement.objects.create(
@@ -62,6 +73,16 @@ def create_space(
     visibility: str = Visibility.PUBLIC,
 ) -> Space:
     municipality = movement.municipality
+    # Those who may open the movement may also give it a space: the mayor's starting question
+    # (MOVEMENT_STARTERS) runs as whoever opened the movement.
+    if not (
+        actor is not None
+        and (
+            actor.has_perm("municipalities.add_space", municipality)
+            or actor.has_perm("municipalities.open_movement", municipality)
+        )
+    ):
+        raise ServiceError(_("Kun kommunens administratorer og facilitatorer kan oprette rum."))
     with transaction.atomic():
         space = Space.objects.create(
             municipality=municipality,
@@ -77,6 +98,12 @@ def create_space(
 
 
 def invite_to_space(space: Space, actor: Any, *, email: str) -> SpaceInvitation:
+    _require(
+        actor,
+        "municipalities.invite_to_space",
+        space,
+        _("Kun kommunens administratorer og facilitatorer kan invitere til rum."),
+    )
     person = User.objects.filter(email=email.strip().lower(), is_active=True).first()
     if person is None:
         raise ServiceError(

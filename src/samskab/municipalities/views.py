@@ -21,7 +21,7 @@ from samskab.municipalities.access import (
 )
 from samskab.municipalities.forms import InviteForm, MovementForm, SpaceForm
 from samskab.municipalities.models import Movement, Municipality, Visibility
-from samskab.municipalities.panels import MOVEMENT_STARTERS, panels_for
+from samskab.municipalities.panels import MOVEMENT_PANELS, MOVEMENT_STARTERS, panels_for
 
 
 @municipality_view
@@ -37,6 +37,7 @@ def municipality_detail(request: HttpRequest, municipality: Municipality) -> Htt
             "spaces": spaces,
             "can_open": request.user.has_perm("municipalities.open_movement", municipality),
             "can_add_space": request.user.has_perm("municipalities.add_space", municipality),
+            "movement_panels": panels_for(request, municipality, MOVEMENT_PANELS),
         },
     )
 
@@ -59,8 +60,12 @@ def open_movement(request: HttpRequest, municipality: Municipality) -> HttpRespo
             form.add_error(None, str(exc))
         else:
             if mayor_question:
-                for start in MOVEMENT_STARTERS:
-                    start(movement, request.user)
+                try:
+                    for start in MOVEMENT_STARTERS:
+                        start(movement, request.user)
+                except ServiceError as exc:
+                    # The movement stands; only the starting question could not be made.
+                    messages.error(request, str(exc))
             messages.success(request, _("Bevægelsen er startet."))
             return redirect(municipality.get_absolute_url())
     return render(
@@ -79,9 +84,13 @@ def space_create(request: HttpRequest, municipality: Municipality) -> HttpRespon
         return redirect(municipality.get_absolute_url())
     form = SpaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        space = services.create_space(movement, request.user, **form.cleaned_data)
-        messages.success(request, _("Rummet er oprettet."))
-        return redirect(space.get_absolute_url())
+        try:
+            space = services.create_space(movement, request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Rummet er oprettet."))
+            return redirect(space.get_absolute_url())
     return render(
         request, "municipalities/space_form.html", {"municipality": municipality, "form": form}
     )

@@ -6,12 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django_scopes import scope
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from samskab.municipalities.access import municipality_scope
 from samskab.municipalities.models import Municipality
 from samskab.opinions import services
 from samskab.opinions.access import get_conversation_or_404
@@ -64,10 +63,6 @@ class AnalysisOut(Schema):
     result: dict[str, Any]
 
 
-def _municipality(code: str) -> Municipality:
-    return get_object_or_404(Municipality, code=code)
-
-
 def _conversation(request: HttpRequest, municipality: Municipality, pk: int) -> Conversation:
     return get_conversation_or_404(request.user, municipality, pk)
 
@@ -89,8 +84,7 @@ def _out(c: Conversation) -> dict[str, Any]:
 
 @router.get("/municipalities/{code}/conversations/{conversation_id}", response=ConversationOut)
 def get_conversation(request: HttpRequest, code: str, conversation_id: int) -> dict[str, Any]:
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         return _out(_conversation(request, municipality, conversation_id))
 
 
@@ -100,8 +94,7 @@ def get_conversation(request: HttpRequest, code: str, conversation_id: int) -> d
 )
 def list_statements(request: HttpRequest, code: str, conversation_id: int) -> list[Statement]:
     """The statements participants can vote on now."""
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         conversation = _conversation(request, municipality, conversation_id)
         return list(services.votable_statements(conversation).order_by("id"))
 
@@ -113,8 +106,7 @@ def list_statements(request: HttpRequest, code: str, conversation_id: int) -> li
 )
 def cast_vote(request: HttpRequest, code: str, conversation_id: int, payload: VoteIn) -> Status:
     """Agree (1), disagree (-1) or pass (0). The latest vote counts."""
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    with municipality_scope(code) as municipality:
         conversation = _conversation(request, municipality, conversation_id)
         statement = Statement.objects.filter(
             conversation=conversation, pk=payload.statement
@@ -142,9 +134,9 @@ def cast_vote(request: HttpRequest, code: str, conversation_id: int, payload: Vo
 
 @router.get("/municipalities/{code}/conversations/{conversation_id}/analysis", response=AnalysisOut)
 def get_analysis(request: HttpRequest, code: str, conversation_id: int) -> dict[str, Any]:
-    """The last stored opinion map (it is recomputed in the background after votes)."""
-    municipality = _municipality(code)
-    with scope(municipality=municipality):
+    """The last stored opinion map (it is recomputed in the background after votes), without
+    figures for roles or groups smaller than the minimum group size."""
+    with municipality_scope(code) as municipality:
         conversation = _conversation(request, municipality, conversation_id)
         analysis = ConversationAnalysis.objects.filter(conversation=conversation).first()
         if analysis is None:
@@ -152,5 +144,5 @@ def get_analysis(request: HttpRequest, code: str, conversation_id: int) -> dict[
         return {
             "computed_at": analysis.computed_at,
             "dirty": analysis.dirty,
-            "result": analysis.data,
+            "result": services.public_result(analysis.data),
         }

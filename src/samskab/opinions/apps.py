@@ -9,11 +9,13 @@ class OpinionsConfig(AppConfig):
 
     def ready(self) -> None:
         from samskab.demo.content import EXTENSIONS
-        from samskab.municipalities.panels import SPACE_PANELS
+        from samskab.municipalities.panels import CHALLENGE_PANELS, SPACE_PANELS
         from samskab.opinions.demo import load_opinions_demo
-        from samskab.opinions.panels import space_panel
+        from samskab.opinions.panels import challenge_panel, space_panel
 
         if load_opinions_demo not in EXTENSIONS:
             EXTENSIONS.append(load_opinions_demo)
         if space_panel not in SPACE_PANELS:
             SPACE_PANELS.append(space_panel)
+        if challenge_panel not in CHALLENGE_PANELS:
+            CHALLENGE_PANELS.append(challenge_panel)

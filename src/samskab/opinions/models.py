@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
+from samskab.core.models import Openable
 from samskab.core.validators import validate_no_cpr
 
 STATEMENT_MAX_LENGTH = 280
@@ -42,7 +43,7 @@ class VoteValue(models.IntegerChoices):
     PASS = 0, _("Spring over")
 
 
-class Conversation(models.Model):
+class Conversation(Openable):
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
     )
@@ -61,16 +62,10 @@ class Conversation(models.Model):
     question = models.TextField(
         _("spørgsmål"), max_length=2000, blank=True, validators=[validate_no_cpr]
     )
-    is_open = models.BooleanField(_("åben"), default=True)
     moderation_mode = models.CharField(
         _("moderation"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
     )
     participants_can_add = models.BooleanField(_("deltagere kan tilføje udsagn"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
 
     objects = ScopedManager(municipality="municipality")
 

@@ -20,3 +20,13 @@ def space_panel(request: HttpRequest, space: Space) -> tuple[str, dict[str, Any]
         "conversations": conversations,
         "can_add": request.user.has_perm("opinions.add_conversation", space),
     }
+
+
+def challenge_panel(request: HttpRequest, challenge: Any) -> tuple[str, dict[str, Any]] | None:
+    """The opinion maps of a challenge, linked from its page; nothing when it has none."""
+    from samskab.opinions.services import conversations_for_challenge
+
+    conversations = conversations_for_challenge(challenge, user=request.user)
+    if not conversations:
+        return None
+    return "opinions/_challenge_panel.html", {"conversations": conversations}

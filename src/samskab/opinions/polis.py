@@ -159,32 +159,22 @@ def import_polis(
             stop = min(start + BATCH, total)
             chunk = range(start, stop)
             rows, cols, vals = inp.rows, inp.cols, inp.values
-            Vote.objects.bulk_create(
-                [
-                    Vote(
-                        municipality_id=municipality_id,
-                        conversation=conversation,
-                        statement_id=s_pk[cols[k]],
-                        participant_id=p_pk[rows[k]],
-                        value=int(vals[k]),
-                        created_at=now,
-                    )
-                    for k in chunk
-                ]
-            )
-            VoteEvent.objects.bulk_create(
-                [
-                    VoteEvent(
-                        municipality_id=municipality_id,
-                        conversation=conversation,
-                        statement_id=s_pk[cols[k]],
-                        participant_id=p_pk[rows[k]],
-                        value=int(vals[k]),
-                        created_at=now,
-                    )
-                    for k in chunk
-                ]
-            )
+            # The current vote and its event history start out identical on import.
+            model: type[Vote] | type[VoteEvent]
+            for model in (Vote, VoteEvent):
+                model.objects.bulk_create(
+                    [
+                        model(
+                            municipality_id=municipality_id,
+                            conversation=conversation,
+                            statement_id=s_pk[cols[k]],
+                            participant_id=p_pk[rows[k]],
+                            value=int(vals[k]),
+                            created_at=now,
+                        )
+                        for k in chunk
+                    ]
+                )
             if progress is not None:
                 progress(stop, total)
         record(

@@ -13,7 +13,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samskab.accounts.models import Role
+from samskab.accounts.roles import role_label as accounts_role_label
+from samskab.core.groups import hidden_note
+from samskab.opinions.services import OTHER_ROLE
 
 WIDTH, HEIGHT, PAD = 640, 400, 28
 
@@ -55,10 +57,11 @@ def shape_path(shape: str, x: float, y: float, r: float) -> str:
 
 
 def role_label(role: str) -> str:
-    try:
-        return str(Role(role).label)
-    except ValueError:
-        return role or _("Ingen rolle")
+    """As everywhere (`samskab.accounts.roles.role_label`), and "Andre" for the small roles
+    shown together."""
+    if role == OTHER_ROLE:
+        return _("Andre")
+    return accounts_role_label(role)
 
 
 def percent(part: int, whole: int) -> int:
@@ -84,6 +87,7 @@ class GroupView:
     shape: str
     shape_name: Any
     legend_path: str
+    too_small: bool = False
     label_x: float = 0.0
     label_y: float = 0.0
     statements: list[StatementLine] = field(default_factory=list)
@@ -104,6 +108,7 @@ def build(data: dict[str, Any], texts: dict[str, str], me: str | None = None) ->
                 shape=shape,
                 shape_name=name,
                 legend_path=shape_path(shape, 10, 10, 7),
+                too_small=bool(g.get("too_small")),
             )
         )
     by_id = {g.id: g for g in groups}
@@ -207,7 +212,11 @@ def build(data: dict[str, Any], texts: dict[str, str], me: str | None = None) ->
     ]
 
     # --- declared roles: where they agree and where they differ ---
-    roles_raw = [r for r in data.get("roles") or [] if r.get("size")]
+    # `data` comes through services.public_result: only roles large enough are left.
+    roles_raw = sorted(
+        (r for r in data.get("roles") or [] if r.get("size")),
+        key=lambda r: r["role"] == OTHER_ROLE,
+    )
     roles = [
         {"role": r["role"], "label": role_label(r["role"]), "size": r["size"]} for r in roles_raw
     ]
@@ -255,6 +264,8 @@ def build(data: dict[str, Any], texts: dict[str, str], me: str | None = None) ->
         "role_rows": role_rows,
         "roles_agree": roles_agree,
         "roles_differ": [row for row in roles_differ if row["spread"] > 0],
+        "roles_note": hidden_note(range(data.get("roles_hidden", 0))),
+        "groups_note": hidden_note(range(data.get("groups_hidden", 0))),
     }
 
 

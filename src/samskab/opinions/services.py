@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -26,8 +27,11 @@ from django_tasks import task
 
 from samskab.accounts.roles import declarable_roles
 from samskab.analysis import opinion
+from samskab.core import services as core_services
 from samskab.core.errors import ServiceError
+from samskab.core.groups import large_enough, merge_small
 from samskab.core.models import record
+from samskab.core.ratelimit import RateLimited, check_rate
 from samskab.core.validators import contains_cpr
 from samskab.municipalities.models import Space
 from samskab.opinions.models import (
@@ -54,10 +58,16 @@ RECOMPUTE_DELAY = timedelta(seconds=5)
 PENDING_TIMEOUT = timedelta(minutes=10)
 # Above this many participants the map draws base clusters instead of one point per person.
 MAX_POINTS = 3000
+# The group that roles too small to show on their own (and people without a role) are shown as.
+OTHER_ROLE = "andre"
 
 
 def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _may(actor: Any, perm: str, obj: Any) -> bool:
+    return actor is not None and actor.has_perm(perm, obj)
 
 
 def votable_statements(conversation: Conversation) -> QuerySet[Statement]:
@@ -113,6 +123,10 @@ def create_conversation(
     participants_can_add: bool = True,
     statements: Iterable[str] = (),
 ) -> Conversation:
+    if not _may(actor, "opinions.add_conversation", space):
+        raise ServiceError(
+            _("Kun facilitatorer, administratorer og ledere kan oprette en samtale i dette rum.")
+        )
     if challenge is not None and (
         challenge.municipality_id != space.municipality_id or challenge.space_id != space.pk
     ):
@@ -153,17 +167,14 @@ def create_conversation(
 
 
 def set_open(conversation: Conversation, actor: Any, *, is_open: bool) -> Conversation:
-    with transaction.atomic():
-        conversation.is_open = is_open
-        conversation.closed_at = None if is_open else timezone.now()
-        conversation.save(update_fields=["is_open", "closed_at"])
-        record(
-            conversation.municipality_id,
-            actor,
-            "conversation.opened" if is_open else "conversation.closed",
-            conversation,
-        )
-    return conversation
+    return core_services.set_open(
+        conversation,
+        actor,
+        is_open=is_open,
+        perm="opinions.change_conversation",
+        action_prefix="conversation",
+        refusal=_("Du kan ikke lukke eller åbne denne samtale."),
+    )
 
 
 def close_conversation(conversation: Conversation, actor: Any) -> Conversation:
@@ -203,17 +214,24 @@ def add_statement(
 ) -> Statement:
     """A new statement. From a moderator or someone running the conversation it is a seed
     statement, approved at once; from a participant it follows the moderation mode."""
+    if not getattr(actor, "is_authenticated", False):
+        raise ServiceError(_("Log ind for at skrive et udsagn."))
     if not conversation.is_open:
         raise ServiceError(_("Samtalen er lukket, så der kan ikke komme nye udsagn."))
+    if not actor.has_perm("opinions.add_statement", conversation):
+        if actor.has_perm("opinions.view_conversation", conversation):
+            raise ServiceError(_("I denne samtale kan deltagerne ikke tilføje udsagn."))
+        raise ServiceError(_("Du kan ikke tilføje udsagn i denne samtale."))
     cleaned = _clean_text(text)
     seeds = actor.has_perm("opinions.moderate_conversation", conversation) or actor.has_perm(
         "opinions.change_conversation", conversation
     )
-    if not seeds and not conversation.participants_can_add:
-        raise ServiceError(_("I denne samtale kan deltagerne ikke tilføje udsagn."))
     with transaction.atomic():
         if Statement.objects.filter(conversation=conversation, text__iexact=cleaned).exists():
             raise ServiceError(_("Det udsagn findes allerede i samtalen."))
+        if not seeds:
+            # Those running the conversation seed it; the limit is against floods from others.
+            check_rate(actor.pk, "statement")
         statement = Statement.objects.create(
             municipality_id=conversation.municipality_id,
             conversation=conversation,
@@ -242,6 +260,8 @@ def moderate_statement(
     is_meta: bool | None = None,
     reason: str = "",
 ) -> Statement:
+    if not _may(actor, "opinions.moderate_conversation", statement.conversation):
+        raise ServiceError(_("Kun moderatorer kan godkende eller afvise udsagn."))
     if state not in ModerationState.values:
         raise ServiceError(_("Vælg godkend eller afvis."))
     with transaction.atomic():
@@ -326,6 +346,12 @@ def cast_vote(
             raise ServiceError(_("Du kan kun stemme som en rolle, du har i kommunen."))
     else:
         role = current_role(conversation, actor)
+    try:
+        check_rate(actor.pk, "vote")
+    except RateLimited:
+        raise ServiceError(
+            _("Du har stemt meget på kort tid. Vent et par minutter, og prøv så igen.")
+        ) from None
     with transaction.atomic():
         # Read the statement's state again inside the transaction: a moderator may just have
         # taken it out.
@@ -628,6 +654,94 @@ def result_data(inp: opinion.OpinionInput, result: opinion.OpinionResult) -> dic
     }
 
 
+def role_groups(sizes: Mapping[str, int]) -> tuple[dict[str, str], int]:
+    """Which group each declared role is shown in (`samskab.core.groups.merge_small`, the small
+    ones as `OTHER_ROLE`), and how many roles are not shown on their own. `sizes`: participants
+    per role, "" for those without one."""
+    return merge_small(sizes, OTHER_ROLE)
+
+
+def _shown_roles(inp: opinion.OpinionInput) -> tuple[dict[str, str], int]:
+    sizes: dict[str, int] = {}
+    for pid in inp.participant_ids:
+        role = inp.roles.get(pid, "")
+        sizes[role] = sizes.get(role, 0) + 1
+    groups, hidden = role_groups(sizes)
+    shown = {
+        pid: groups[inp.roles.get(pid, "")]
+        for pid in inp.participant_ids
+        if inp.roles.get(pid, "") in groups
+    }
+    return shown, hidden
+
+
+def _consensus(counts: Iterable[Mapping[str, list[int]]], sids: Iterable[str]) -> dict[str, float]:
+    """Informed consensus Π (A+1)/(S+2) over the given groups (as `opinion.informed_consensus`)."""
+    counts = list(counts)
+    out = {}
+    for sid in sids:
+        product = 1.0 if counts else 0.0
+        for c in counts:
+            a, _d, n = c.get(sid, [0, 0, 0])
+            product *= (a + 1) / (n + 2)
+        out[sid] = product
+    return out
+
+
+def public_result(data: dict[str, Any]) -> dict[str, Any]:
+    """A stored map as pages, fragments and the API may show it: no figures for a declared role
+    or an opinion group smaller than the minimum group size, whenever and with whatever setting
+    the map was computed (roles are grouped again here; consensus across roles and groups is
+    recomputed from what is shown, so a hidden group cannot be divided back out of it)."""
+    if not data:
+        return data
+    out = dict(data)
+    stats = {sid: dict(s) for sid, s in (data.get("statements") or {}).items()}
+    roles_raw = [r for r in data.get("roles") or [] if r.get("size") and r.get("role")]
+    sizes = {r["role"]: int(r["size"]) for r in roles_raw}
+    sizes[""] = max(0, int(data.get("n_participants", 0)) - sum(sizes.values()))
+    groups, hidden = role_groups(sizes)
+    roles = [r for r in roles_raw if groups.get(r["role"]) == r["role"] != OTHER_ROLE]
+    if OTHER_ROLE in groups.values():
+        # Everyone not in a role shown on its own, worked out from the totals.
+        other: dict[str, list[int]] = {}
+        for sid, s in stats.items():
+            a, d, n = s.get("agree", 0), s.get("disagree", 0), s.get("seen", 0)
+            for r in roles:
+                ra, rd, rn = (r.get("counts") or {}).get(sid, [0, 0, 0])
+                a, d, n = a - ra, d - rd, n - rn
+            if n:
+                other[sid] = [a, d, n]
+        size = sum(sizes.values()) - sum(int(r["size"]) for r in roles)
+        kept = next((r for r in roles_raw if r["role"] == OTHER_ROLE), None)
+        roles.append(
+            {
+                "role": OTHER_ROLE,
+                "size": size,
+                "counts": other,
+                # Pol.is's representativeness needs the votes; keep it only where unchanged.
+                "repness": kept["repness"] if kept and kept["size"] == size else [],
+            }
+        )
+    ric = _consensus([r.get("counts") or {} for r in roles], stats)
+    out_groups = []
+    for g in data.get("groups") or []:
+        if large_enough(int(g.get("size", 0))):
+            out_groups.append(g)
+        else:
+            out_groups.append({**g, "repness": [], "counts": {}, "too_small": True})
+    gic = _consensus([g["counts"] for g in out_groups if not g.get("too_small")], stats)
+    for sid, s in stats.items():
+        s["ric"] = ric[sid]
+        s["gic"] = gic[sid]
+    out["statements"] = stats
+    out["roles"] = roles
+    out["groups"] = out_groups
+    out["roles_hidden"] = int(data.get("roles_hidden", 0)) + hidden
+    out["groups_hidden"] = sum(1 for g in out_groups if g.get("too_small"))
+    return out
+
+
 def compute(conversation: Conversation, *, seed: int = 0) -> dict[str, Any]:
     inp = build_input(conversation)
     if len(inp.values) == 0:
@@ -644,7 +758,13 @@ def compute(conversation: Conversation, *, seed: int = 0) -> dict[str, Any]:
             "roles": [],
             "timing_s": 0.0,
         }
-    return result_data(inp, opinion.analyze(inp, seed=seed))
+    # Small roles never reach the math, so no stored figure (nor the consensus across roles)
+    # carries one person's votes.
+    roles, hidden = _shown_roles(inp)
+    inp = replace(inp, roles=roles)
+    data = result_data(inp, opinion.analyze(inp, seed=seed))
+    data["roles_hidden"] = hidden
+    return data
 
 
 def recompute(conversation: Conversation, *, seed: int = 0) -> int:

@@ -257,19 +257,23 @@ def moderation(request: HttpRequest, municipality: Municipality, conversation: i
             messages.error(request, _("Udsagnet kunne ikke findes. Prøv igen."))
         else:
             data = form.cleaned_data
-            services.moderate_statement(
-                statement,
-                request.user,
-                state=data["state"],
-                is_meta=data["is_meta"],
-                reason=data["reason"],
-            )
-            messages.success(
-                request,
-                _("Udsagnet er godkendt.")
-                if data["state"] == ModerationState.IN
-                else _("Udsagnet er afvist."),
-            )
+            try:
+                services.moderate_statement(
+                    statement,
+                    request.user,
+                    state=data["state"],
+                    is_meta=data["is_meta"],
+                    reason=data["reason"],
+                )
+            except services.ServiceError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Udsagnet er godkendt.")
+                    if data["state"] == ModerationState.IN
+                    else _("Udsagnet er afvist."),
+                )
         return redirect("opinions:moderation", municipality.slug, found.pk)
     statements = Statement.objects.filter(conversation=found).select_related("author")
     return render(
@@ -301,12 +305,15 @@ def conversation_toggle(
     found = get_conversation_or_404(request.user, municipality, conversation)
     if not request.user.has_perm("opinions.change_conversation", found):
         raise PermissionDenied
-    if request.POST.get("open") == "1":
-        services.open_conversation(found, request.user)
-        messages.success(request, _("Samtalen er åben igen."))
+    reopen = request.POST.get("open") == "1"
+    try:
+        services.set_open(found, request.user, is_open=reopen)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
     else:
-        services.close_conversation(found, request.user)
-        messages.success(request, _("Samtalen er lukket."))
+        messages.success(
+            request, _("Samtalen er åben igen.") if reopen else _("Samtalen er lukket.")
+        )
     return redirect(found.get_absolute_url())
 
 
@@ -316,7 +323,7 @@ def opinion_map(
 ) -> HttpResponse:
     found = get_conversation_or_404(request.user, municipality, conversation)
     analysis = _analysis(found)
-    data = analysis.data if analysis is not None else {}
+    data = services.public_result(analysis.data) if analysis is not None else {}
     texts = {
         str(pk): text
         for pk, text in Statement.objects.filter(conversation=found).values_list("pk", "text")

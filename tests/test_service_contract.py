@@ -1,0 +1,606 @@
+"""Every public service function checks its own permission and writes its own audit event.
+
+Pages, the API, the CLI and workshops all call the same services, so a rule that lives in a view
+is a rule the next caller forgets. This walks every public function of every app's `services`
+module: each is either a write, with a case below that calls it as someone without the right
+(refused with a message, nothing written) and as someone with it (done, and an audit row
+written in its transaction), or it is named as a read or as the system's own work (tasks, mail,
+token checks) with the reason. A new service function that is in neither list fails the first
+test, so it cannot be added without saying who may call it.
+
+Everything runs on the demo municipality (which has content in every app), each case in a
+savepoint that is rolled back, so the cases do not see each other.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from samskab.accounts.models import Role
+from samskab.core.errors import ServiceError
+from samskab.core.models import AuditEvent
+from samskab.demo.content import Demo, load_demo
+from tests.conftest import give_role, make_person
+
+pytestmark = pytest.mark.django_db
+
+APPS = [
+    "municipalities",
+    "challenges",
+    "opinions",
+    "complexity",
+    "reflection",
+    "workshops",
+    "notifications",
+]
+
+# Functions that change nothing, or that the system itself calls (tasks, mail, a signed token),
+# so no person's permission applies. Each with why.
+NOT_A_PERSONS_WRITE: dict[str, str] = {
+    # reads: they apply the app's own visibility rules and return data
+    "challenges.next_pair": "read",
+    "challenges.schedule_ranking": "queues the background ranking; called by compare",
+    "complexity.thresholds_for": "read",
+    "complexity.rounds_of": "read",
+    "complexity.my_rating": "read of the person's own rating",
+    "complexity.ratings_of": "read",
+    "complexity.ratings_by_round": "read",
+    "complexity.assessments_for_challenge": "read, checks view_assessment",
+    "notifications.digest_recipients": "read",
+    "notifications.digest_due": "read, for the daily digest run",
+    "notifications.mark_digest_sent": "the daily digest run's bookkeeping (no person acts)",
+    "notifications.preference": "read of the person's own preferences",
+    "notifications.unsubscribe_token": "signs a token",
+    "notifications.read_unsubscribe_token": "checks a token",
+    "notifications.unsubscribe_url": "builds a link",
+    "notifications.notify": "queues mail for a service that already checked its rule",
+    "notifications.in_language": "formats text",
+    "opinions.votable_statements": "read",
+    "opinions.is_votable": "read",
+    "opinions.conversations_for_challenge": "read, checks view_space",
+    "opinions.current_role": "read",
+    "opinions.next_statement": "read",
+    "opinions.new_statement_priority": "pure",
+    "opinions.mark_dirty": "the recompute bookkeeping",
+    "opinions.enqueue_recompute": "queues the background recompute",
+    "opinions.build_input": "pure",
+    "opinions.result_data": "pure",
+    "opinions.role_groups": "pure",
+    "opinions.public_result": "pure",
+    "opinions.compute": "pure",
+    "opinions.recompute": "the background task",
+    "reflection.role_choices": "pure",
+    "reflection.role_label": "pure",
+    "reflection.templates_for": "read",
+    "reflection.get_template": "read",
+    "reflection.membership": "read",
+    "reflection.rooms_for": "read",
+    "reflection.rooms_for_challenge": "read",
+    "reflection.session_view": "read, applies the privacy rules",
+    "reflection.patterns": "read",
+    "reflection.library": "read",
+    "reflection.shared_library": "read",
+    "reflection.workshop_session_for": "read",
+    "reflection.may_use_in_workshop": "read",
+    "reflection.workshop_answered": "read",
+    "reflection.workshop_answers": "read",
+    "reflection.record_workshop_answer": "called by workshops.answer, whose case covers it",
+    "workshops.normalise_code": "pure",
+    "workshops.check_join_rate": "a limit",
+    "workshops.count_failed_join": "a limit",
+    "workshops.find_session": "read",
+    "workshops.participant_for": "read",
+    "workshops.answered_items": "read",
+    "workshops.next_statement_for": "read",
+    "workshops.next_pair_for": "read",
+}
+
+
+@dataclass
+class World:
+    demo: Demo
+    people: dict[str, Any]
+    prepared: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.demo, name)
+
+
+def _first(model: Any, **filters: Any) -> Any:
+    found = model.objects.filter(**filters).order_by("pk").first()
+    assert found is not None, f"the demo has no {model.__name__} with {filters}"
+    return found
+
+
+@dataclass
+class Case:
+    refused: str  # who is refused
+    allowed: str  # who may
+    call: Callable[[World, Any], Any]
+    # Run first, in the same savepoint but before the audit count: what the call needs made.
+    setup: Callable[[World], Any] | None = None
+
+
+def _challenges() -> dict[str, Case]:
+    from samskab.challenges import services as s
+    from samskab.challenges.models import Challenge, Comment, Idea, Visibility
+    from samskab.challenges.phases import Phase
+
+    def challenge(w: World, phase: str = Phase.IDEAS) -> Challenge:
+        return _first(
+            Challenge,
+            status="published",
+            phase=phase,
+            space__visibility="public",
+            ideas__visibility=Visibility.VISIBLE,
+        )
+
+    def idea(w: World) -> Idea:
+        return _first(Idea, challenge=challenge(w), visibility=Visibility.VISIBLE)
+
+    def own_comment(w: World) -> Comment:
+        return s.add_comment(idea(w), w.people["borger"], body="Godt.")
+
+    def pair(w: World) -> tuple[Idea, Idea]:
+        ideas = list(
+            Idea.objects.filter(
+                challenge=challenge(w, Phase.PRIORITISATION), visibility=Visibility.VISIBLE
+            ).order_by("pk")[:2]
+        )
+        return ideas[0], ideas[1]
+
+    return {
+        "pose_challenge": Case(
+            "borger",
+            "administrator",
+            lambda w, a: s.pose_challenge(
+                w.spaces["Styregruppen for samskabelse"], a, title="Ny udfordring", description="…"
+            ),
+        ),
+        "review_challenge": Case(
+            "borger",
+            "moderator",
+            lambda w, a: s.review_challenge(w.prepared, a, approve=True, reason=""),
+            setup=lambda w: s.pose_challenge(
+                _first(Challenge, space__visibility="public", status="published").space,
+                w.people["borger"],
+                title="Et forslag fra en borger",
+                description="…",
+            ),
+        ),
+        "set_phase": Case(
+            "borger", "administrator", lambda w, a: s.set_phase(challenge(w), a, Phase.DECISION)
+        ),
+        "submit_idea": Case(
+            "anonym",
+            "borger",
+            lambda w, a: s.submit_idea(challenge(w), a, title="En idé", body="Sådan."),
+        ),
+        "set_outcome": Case(
+            "borger",
+            "administrator",
+            lambda w, a: s.set_outcome(idea(w), a, outcome="considering", note=""),
+        ),
+        "support": Case("anonym", "borger", lambda w, a: s.support(idea(w), a)),
+        "withdraw_support": Case(
+            "anonym",
+            "borger",
+            lambda w, a: s.withdraw_support(idea(w), a),
+            setup=lambda w: s.support(idea(w), w.people["borger"]),
+        ),
+        "add_comment": Case(
+            "anonym", "borger", lambda w, a: s.add_comment(idea(w), a, body="En kommentar.")
+        ),
+        "edit_comment": Case(
+            "medarbejder",
+            "borger",
+            lambda w, a: s.edit_comment(w.prepared, a, body="Rettet."),
+            setup=own_comment,
+        ),
+        "delete_comment": Case(
+            "medarbejder",
+            "borger",
+            lambda w, a: s.delete_comment(w.prepared, a),
+            setup=own_comment,
+        ),
+        "flag": Case("anonym", "borger", lambda w, a: s.flag(a, idea(w), reason="Stødende.")),
+        "moderate": Case(
+            "borger",
+            "moderator",
+            lambda w, a: s.moderate(idea(w), a, visibility="hidden", reason="Skjult."),
+        ),
+        "compare": Case(
+            "anonym",
+            "borger",
+            lambda w, a: s.compare(
+                challenge(w, Phase.PRIORITISATION),
+                a,
+                left=pair(w)[0],
+                right=pair(w)[1],
+                choice="left",
+            ),
+        ),
+        "start_with_mayor_question": Case(
+            "borger", "administrator", lambda w, a: s.start_with_mayor_question(w.movement, a)
+        ),
+    }
+
+
+def _municipalities() -> dict[str, Case]:
+    from samskab.municipalities import services as s
+
+    return {
+        "open_movement": Case(
+            "borger",
+            "administrator",
+            lambda w, a: s.open_movement(w.municipality, a, title="Bevægelsen"),
+            setup=lambda w: type(w.movement).objects.filter(pk=w.movement.pk).delete(),
+        ),
+        "create_space": Case(
+            "borger", "administrator", lambda w, a: s.create_space(w.movement, a, title="Nyt rum")
+        ),
+        "invite_to_space": Case(
+            "borger",
+            "administrator",
+            lambda w, a: s.invite_to_space(
+                w.spaces["Styregruppen for samskabelse"], a, email="deltager-1@demo.samskab.dk"
+            ),
+        ),
+    }
+
+
+def _opinions() -> dict[str, Case]:
+    from samskab.opinions import services as s
+    from samskab.opinions.models import Conversation, Statement
+
+    def conversation(w: World) -> Conversation:
+        return _first(Conversation, is_open=True)
+
+    return {
+        "create_conversation": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.create_conversation(
+                conversation(w).space, a, title="Ny samtale", question="Hvad mener du?"
+            ),
+        ),
+        "set_open": Case(
+            "borger", "facilitator", lambda w, a: s.set_open(conversation(w), a, is_open=False)
+        ),
+        "close_conversation": Case(
+            "borger", "facilitator", lambda w, a: s.close_conversation(conversation(w), a)
+        ),
+        "open_conversation": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.open_conversation(w.prepared, a),
+            setup=lambda w: s.close_conversation(conversation(w), w.people["facilitator"]),
+        ),
+        "add_statement": Case(
+            "anonym",
+            "borger",
+            lambda w, a: s.add_statement(conversation(w), a, text="Et helt nyt udsagn her."),
+        ),
+        "moderate_statement": Case(
+            "borger",
+            "moderator",
+            lambda w, a: s.moderate_statement(
+                _first(Statement, conversation=conversation(w)), a, state=-1
+            ),
+        ),
+        "cast_vote": Case(
+            "anonym",
+            "borger",
+            lambda w, a: s.cast_vote(
+                conversation(w),
+                s.votable_statements(conversation(w)).first(),
+                a,
+                value=1,
+            ),
+        ),
+    }
+
+
+def _complexity() -> dict[str, Case]:
+    from samskab.challenges.models import Challenge
+    from samskab.complexity import services as s
+    from samskab.complexity.models import AssessmentRound
+
+    def open_round(w: World) -> AssessmentRound:
+        return _first(AssessmentRound, is_open=True)
+
+    return {
+        "set_thresholds": Case(
+            "borger",
+            "administrator",
+            lambda w, a: s.set_thresholds(w.municipality, a, high=0.7, low=0.3, chaos=0.2),
+        ),
+        "open_round": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.open_round(_first(Challenge, status="published"), a),
+        ),
+        "set_round_open": Case(
+            "borger", "facilitator", lambda w, a: s.set_round_open(open_round(w), a, is_open=False)
+        ),
+        "rate": Case(
+            "anonym",
+            "borger",
+            lambda w, a: s.rate(open_round(w), a, agreement=2, certainty=4, role=Role.CITIZEN),
+        ),
+    }
+
+
+def _reflection() -> dict[str, Case]:
+    from samskab.reflection import services as s
+    from samskab.reflection.models import Entry, Learning, Room, Session
+
+    def room(w: World) -> Room:
+        return _first(Room, title="Ledelse i samskabelse")
+
+    def session(w: World) -> Session:
+        return _first(Session, room=room(w), is_open=True)
+
+    def learning(w: World) -> Learning:
+        return _first(Learning)
+
+    return {
+        "save_template": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.save_template(
+                w.municipality, a, key="ny", name="Ny", description="", prompts=["Hvad så du?"]
+            ),
+        ),
+        "create_room": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.create_room(w.municipality, a, title="Rum", movement=w.movement),
+        ),
+        "invite_member": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.invite_member(
+                room(w), a, email=w.people["virksomhed"].email, role=Role.BUSINESS
+            ),
+        ),
+        "add_member": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.add_member(room(w), a, w.people["virksomhed"], role=Role.BUSINESS),
+        ),
+        "start_session": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.start_session(
+                room(w), a, template=s.get_template(w.municipality, "stacey"), title="Møde"
+            ),
+        ),
+        "set_session_open": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.set_session_open(session(w), a, is_open=False),
+        ),
+        "write_entry": Case(
+            "virksomhed",
+            "leder",
+            lambda w, a: s.write_entry(
+                session(w), a, prompt_index=0, text="Det lærte jeg.", visibility="shared"
+            ),
+        ),
+        "share_entry": Case(
+            "borger",
+            "leder",
+            lambda w, a: s.share_entry(
+                _first(Entry, session__room=room(w), author=w.people["leder"]), a
+            ),
+        ),
+        "create_learning": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.create_learning(
+                w.municipality, a, title="En læring", text="Sådan gjorde vi.", room=room(w)
+            ),
+        ),
+        "ask_consent": Case("borger", "facilitator", lambda w, a: s.ask_consent(learning(w), a)),
+        "answer_consent": Case(
+            "borger",
+            "leder",
+            lambda w, a: (
+                s.answer_consent(
+                    learning(w),
+                    learning(w).authors.order_by("pk").first().person,
+                    give=True,
+                )
+                if a == w.people["leder"]
+                else s.answer_consent(learning(w), a, give=True)
+            ),
+        ),
+        "publish_learning": Case(
+            "borger", "facilitator", lambda w, a: s.publish_learning(learning(w), a)
+        ),
+        "unpublish_learning": Case(
+            "borger", "facilitator", lambda w, a: s.unpublish_learning(learning(w), a)
+        ),
+    }
+
+
+def _workshops() -> dict[str, Case]:
+    from samskab.challenges.models import Challenge
+    from samskab.workshops import services as s
+    from samskab.workshops.demo import DEMO_CODE
+    from samskab.workshops.models import Activity, LiveSession
+
+    def workshop(w: World) -> LiveSession:
+        return _first(LiveSession, code=DEMO_CODE)
+
+    def stacey(w: World) -> Activity:
+        return _first(Activity, session=workshop(w), kind="stacey")
+
+    return {
+        "create_session": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.create_session(
+                _first(Challenge, status="published"), a, title="Workshop", kinds=["stacey"]
+            ),
+        ),
+        "move": Case("borger", "facilitator", lambda w, a: s.move(workshop(w), a, step=1)),
+        "set_activity_open": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.set_activity_open(stacey(w), a, is_open=False),
+        ),
+        "set_session_open": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.set_session_open(workshop(w), a, is_open=False),
+        ),
+        "join": Case(
+            "-", "borger", lambda w, a: s.join(workshop(w), a, pseudonym="Karen", role="")
+        ),
+        "answer": Case(
+            "-",
+            "borger",
+            lambda w, a: s.answer(
+                stacey(w),
+                s.join(workshop(w), w.people["borger"], pseudonym="Karen", role="")
+                if a == w.people["borger"]
+                else _first(LiveSession, code=DEMO_CODE).participants.create(
+                    municipality=w.municipality, person=a, pseudonym="Ude"
+                ),
+                {"agreement": 2, "certainty": 4},
+            ),
+        ),
+        "forget_guests": Case(
+            "-",
+            "system",
+            lambda w, a: s.forget_guests(days=0),
+            setup=lambda w: (
+                s.join(workshop(w), AnonymousUser(), pseudonym="Gæst", role=""),
+                LiveSession.objects.filter(pk=workshop(w).pk).update(
+                    expires_at=timezone.now() - timedelta(hours=1)
+                ),
+            ),
+        ),
+    }
+
+
+def _notifications() -> dict[str, Case]:
+    from samskab.notifications import services as s
+
+    return {
+        "save_preferences": Case(
+            "medarbejder",
+            "borger",
+            lambda w, a: s.save_preferences(
+                w.people["borger"], a, replies=True, moderation=True, status=False, digest=False
+            ),
+        ),
+        "unsubscribe": Case(
+            "-", "system", lambda w, a: s.unsubscribe(w.people["borger"].pk, "digest")
+        ),
+    }
+
+
+CASES: dict[str, dict[str, Case]] = {
+    "challenges": _challenges(),
+    "municipalities": _municipalities(),
+    "opinions": _opinions(),
+    "complexity": _complexity(),
+    "reflection": _reflection(),
+    "workshops": _workshops(),
+    "notifications": _notifications(),
+}
+
+
+def _public_functions() -> list[str]:
+    names = []
+    for app in APPS:
+        module = importlib.import_module(f"samskab.{app}.services")
+        for name, obj in inspect.getmembers(module, inspect.isfunction):
+            if obj.__module__ == module.__name__ and not name.startswith("_"):
+                names.append(f"{app}.{name}")
+    return names
+
+
+def test_every_public_service_function_is_in_the_matrix():
+    written = {f"{app}.{name}" for app, cases in CASES.items() for name in cases}
+    unknown = [n for n in _public_functions() if n not in written and n not in NOT_A_PERSONS_WRITE]
+    assert not unknown, f"say who may call these, in CASES or NOT_A_PERSONS_WRITE: {unknown}"
+    gone = [n for n in written | set(NOT_A_PERSONS_WRITE) if n not in _public_functions()]
+    assert not gone, f"no longer services: {gone}"
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _audit_count() -> int:
+    with scopes_disabled():
+        return AuditEvent.objects.count()
+
+
+def _attempt(world: World, case: Case, actor: Any) -> tuple[Exception | None, int]:
+    """Run one call in a savepoint that is rolled back; return what it raised and how many
+    audit rows it wrote."""
+    outcome: list[Any] = [None, 0]
+    try:
+        with transaction.atomic():
+            if case.setup is not None:
+                with scope(municipality=world.municipality):
+                    world.prepared = case.setup(world)
+            before = _audit_count()
+            try:
+                with scope(municipality=world.municipality):
+                    case.call(world, actor)
+            except (ServiceError, PermissionDenied) as exc:
+                outcome[0] = exc
+            outcome[1] = _audit_count() - before
+            raise _Rollback
+    except _Rollback:
+        pass
+    return outcome[0], outcome[1]
+
+
+def test_every_write_refuses_the_wrong_person_and_audits_the_right_one(kommuner, settings):
+    settings.TASKS_BACKEND = "immediate"
+    demo = load_demo()
+    with scopes_disabled():
+        from samskab.municipalities.models import Municipality
+
+        elsewhere = make_person("admin@aarhus.test", "Admin i Aarhus")
+        give_role(elsewhere, Municipality.objects.get(code="0751"), Role.ADMINISTRATOR)
+    people: dict[str, Any] = {str(role): person for role, person in demo.people.items()}
+    people["udefra"] = elsewhere
+    people["anonym"] = AnonymousUser()
+    people["system"] = None
+    world = World(demo, people)
+    failures: list[str] = []
+    for app, cases in CASES.items():
+        for name, case in cases.items():
+            label = f"{app}.{name}"
+            if case.refused != "-":  # "-": no person's right applies (a token, the system)
+                error, audited = _attempt(world, case, people[case.refused])
+                if error is None:
+                    failures.append(f"{label}: {case.refused} was not refused")
+                elif audited:
+                    failures.append(f"{label}: refused ({error}), yet wrote {audited} audit rows")
+            error, audited = _attempt(world, case, people[case.allowed])
+            if error is not None:
+                failures.append(f"{label}: {case.allowed} was refused: {error}")
+            elif not audited:
+                failures.append(f"{label}: done by {case.allowed} without an audit event")
+    assert not failures, "\n".join(failures)
