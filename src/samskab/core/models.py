@@ -49,7 +49,8 @@ def record(
 
 
 class Openable(models.Model):
-    """The open/closed lifecycle a conversation and an assessment round share."""
+    """The open/closed lifecycle a conversation, an assessment round and a reflection meeting
+    share."""
 
     is_open = models.BooleanField(_("åben"), default=True)
     created_by = models.ForeignKey(

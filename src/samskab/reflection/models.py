@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
+from samskab.core.models import Openable
 from samskab.core.validators import validate_no_cpr
 
 ENTRY_MAX_LENGTH = 4000
@@ -175,7 +176,7 @@ class RoomMember(models.Model):
         return f"{self.person_id} in {self.room_id}"
 
 
-class Session(models.Model):
+class Session(Openable):
     """One reflection meeting in a room. Its prompts are copied from the template when it
     starts, so editing the template later never changes what people answered."""
 
@@ -189,13 +190,6 @@ class Session(models.Model):
     )
     template_name = models.CharField(_("skabelon"), max_length=100)
     prompts = models.JSONField(default=list)
-    is_open = models.BooleanField(_("åben"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
-
     objects = ScopedManager(municipality="municipality")
 
     class Meta:
