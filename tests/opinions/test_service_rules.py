@@ -39,6 +39,19 @@ def test_a_moderator_moderates_and_it_is_audited(premoderated, citizen, moderato
     assert event.actor == moderator and event.target_id == str(statement.pk)
 
 
+def test_a_moderation_reason_with_a_cpr_number_is_refused(
+    premoderated, citizen, moderator, in_scope
+):
+    statement = services.add_statement(premoderated, citizen, text="Flere cykelstier, tak.")
+    with pytest.raises(services.ServiceError, match="CPR"):
+        services.moderate_statement(
+            statement, moderator, state=ModerationState.OUT, reason="Se 010190–1234"
+        )
+    statement.refresh_from_db()
+    assert statement.moderation == ModerationState.UNMODERATED
+    assert _audit("statement.moderated") == 0
+
+
 @pytest.mark.parametrize("who", ["citizen", "nobody", "moderator"])
 def test_closing_and_opening_needs_someone_who_runs_conversations(
     conversation, citizen, moderator, in_scope, who

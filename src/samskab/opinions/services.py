@@ -32,7 +32,7 @@ from samskab.core.errors import ServiceError
 from samskab.core.groups import large_enough, merge_small
 from samskab.core.models import record
 from samskab.core.ratelimit import RateLimited, check_rate
-from samskab.core.validators import contains_cpr
+from samskab.core.validators import clean_free_text, contains_cpr
 from samskab.municipalities.models import Space
 from samskab.opinions.models import (
     STATEMENT_MAX_LENGTH,
@@ -264,11 +264,13 @@ def moderate_statement(
         raise ServiceError(_("Kun moderatorer kan godkende eller afvise udsagn."))
     if state not in ModerationState.values:
         raise ServiceError(_("Vælg godkend eller afvis."))
+    # The author reads the reason: the same cleaning and CPR check as any free text.
+    reason = clean_free_text(reason, limit=500)
     with transaction.atomic():
         statement.moderation = state
         if is_meta is not None:
             statement.is_meta = is_meta
-        statement.moderation_reason = reason.strip()[:500]
+        statement.moderation_reason = reason
         statement.moderated_at = timezone.now()
         statement.save(update_fields=["moderation", "is_meta", "moderation_reason", "moderated_at"])
         record(
