@@ -63,7 +63,7 @@ def test_a_facilitator_may_and_it_is_audited(circle: Circle):
         services.set_session_open(circle.session, circle.facilitator, is_open=False)
     with scopes_disabled():
         actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"reflection.template_saved", "reflection.session_closed"} <= actions
+    assert {"reflection.template_saved", "reflection.session.closed"} <= actions
 
 
 @pytest.mark.parametrize("raw", ["cykel%00", "%00cykel", "%ED%A0%80%00cykel"])

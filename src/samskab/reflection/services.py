@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from samskab.accounts.models import Role, User
 from samskab.accounts.roles import user_roles
+from samskab.core import services as core_services
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import CPR_MESSAGE, clean_free_text, contains_cpr
@@ -282,19 +283,14 @@ def start_session(
 
 
 def set_session_open(session: Session, actor: Any, *, is_open: bool) -> Session:
-    if not _may(actor, "reflection.facilitate_room", session):
-        raise ServiceError(_("Kun de, der leder rummet, kan åbne og lukke mødet."))
-    with transaction.atomic():
-        session.is_open = is_open
-        session.closed_at = None if is_open else timezone.now()
-        session.save(update_fields=["is_open", "closed_at"])
-        record(
-            session.municipality_id,
-            actor,
-            "reflection.session_reopened" if is_open else "reflection.session_closed",
-            session,
-        )
-    return session
+    return core_services.set_open(
+        session,
+        actor,
+        is_open=is_open,
+        perm="reflection.facilitate_room",
+        action_prefix="reflection.session",
+        refusal=_("Kun de, der leder rummet, kan åbne og lukke mødet."),
+    )
 
 
 def write_entry(
