@@ -50,7 +50,6 @@ APPS = [
 # so no person's permission applies. Each with why.
 NOT_A_PERSONS_WRITE: dict[str, str] = {
     # reads: they apply the app's own visibility rules and return data
-    "challenges.next_pair": "read",
     "challenges.schedule_ranking": "queues the background ranking; called by compare",
     "complexity.thresholds_for": "read",
     "complexity.rounds_of": "read",
@@ -77,12 +76,10 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "opinions.enqueue_recompute": "queues the background recompute",
     "opinions.build_input": "pure",
     "opinions.result_data": "pure",
-    "opinions.role_groups": "pure",
     "opinions.public_result": "pure",
     "opinions.compute": "pure",
     "opinions.recompute": "the background task",
     "reflection.role_choices": "pure",
-    "reflection.role_label": "pure",
     "reflection.templates_for": "read",
     "reflection.get_template": "read",
     "reflection.membership": "read",

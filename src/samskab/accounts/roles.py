@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from samskab.accounts.models import STAFF_ROLES, Membership, Role
+from samskab.core.groups import OTHER_GROUP
 
 
 def user_roles(user: Any, municipality_id: int) -> frozenset[str]:
@@ -87,10 +88,13 @@ def has_any_role(user: Any, municipality_id: int, *roles: Role) -> bool:
 
 
 def role_label(role: str) -> str:
-    """The role's name as people read it: "Borger", "Leder" …; a role no one declared is
-    "Ikke oplyst", and a role from imported data that Samskab does not know is shown as given."""
+    """The role's name as people read it: "Borger", "Leder" …; the small roles shown together
+    are "Andre", a role no one declared is "Ikke oplyst", and a role from imported data that
+    Samskab does not know is shown as given."""
     if not role:
         return _("Ikke oplyst")
+    if role == OTHER_GROUP:
+        return _("Andre")
     try:
         return str(Role(role).label)
     except ValueError:

@@ -29,6 +29,7 @@ from samskab.challenges.models import (
     Support,
     Visibility,
 )
+from samskab.challenges.ranking import next_pair_for as next_pair_for
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.ratelimit import RateLimited, check_rate
@@ -539,11 +540,3 @@ def start_with_mayor_question(movement: Any, actor: Any) -> Challenge:
     return pose_challenge(
         space, actor, title=str(MAYOR_QUESTION), description=str(MAYOR_QUESTION_BACKGROUND)
     )
-
-
-def next_pair(challenge: Challenge, person: Any) -> tuple[Idea, Idea] | None:
-    """The two visible ideas this person should compare next (for workshops' pairwise activity);
-    None when there is nothing left to ask."""
-    from samskab.challenges.ranking import next_pair_for
-
-    return next_pair_for(challenge, person)

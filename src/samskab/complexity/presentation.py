@@ -8,13 +8,12 @@ Stacey dropped the diagram because it was read as a diagnosis.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from samskab.accounts.roles import role_label as accounts_role_label
+from samskab.accounts.roles import role_label
 from samskab.analysis.stacey import (
     LIKERT_5,
     GroupSummary,
@@ -26,12 +25,11 @@ from samskab.analysis.stacey import (
     compare_rounds,
     summarise_round,
 )
-from samskab.core.groups import hidden_note, large_enough, merge_small
+from samskab.core.groups import OTHER_GROUP, hidden_note, large_enough, merge_small
 
 # Roles with too few answers to show on their own (`samskab.core.groups`), and answers without
 # a role, are shown together under this name, or only in the total when even together they are
 # too few.
-OTHER_ROLE = "andre"
 
 SIZE = 400
 PAD_LEFT = 60
@@ -85,14 +83,6 @@ def zone_prompt(zone: Zone) -> str:
     }[zone]
 
 
-def role_label(role: str) -> str:
-    """As everywhere (`samskab.accounts.roles.role_label`), and "Andre" for the small roles
-    shown together. Workshops import it from here."""
-    if role == OTHER_ROLE:
-        return _("Andre")
-    return accounts_role_label(role)
-
-
 def thresholds_of(zs: Any) -> ZoneThresholds:
     if zs is None:
         return ZoneThresholds()
@@ -106,13 +96,6 @@ class ShownSummary(RoundSummary):
     hidden_roles: int = 0
 
 
-def role_groups(sizes: Mapping[str, int]) -> tuple[dict[str, str], int]:
-    """Which group each role's answers are shown in (`samskab.core.groups.merge_small`, the
-    small ones as `OTHER_ROLE`; absent: only in the total), and how many roles are not shown on
-    their own. `sizes`: answers per role, "" for those without one."""
-    return merge_small(sizes, OTHER_ROLE)
-
-
 def summarise(ratings: list[Any], thresholds: ZoneThresholds) -> RoundSummary | None:
     """The round's summary, or None before anyone has rated. Roles with too few answers are
     merged into "andre" or count in the total only, before anything is computed from them."""
@@ -121,7 +104,7 @@ def summarise(ratings: list[Any], thresholds: ZoneThresholds) -> RoundSummary | 
     sizes: dict[str, int] = {}
     for r in ratings:
         sizes[r.role or ""] = sizes.get(r.role or "", 0) + 1
-    groups, hidden = role_groups(sizes)
+    groups, hidden = merge_small(sizes)
     summary = summarise_round(
         [Rating(r.agreement, r.certainty, groups.get(r.role or "")) for r in ratings],
         LIKERT_5,
@@ -236,7 +219,7 @@ def build(
     roles = []
     hidden_roles = getattr(summary, "hidden_roles", 0)
     # "andre" last; and a summary that did not come from `summarise` is still held to the size.
-    for role, g in sorted(summary.roles.items(), key=lambda item: item[0] == OTHER_ROLE):
+    for role, g in sorted(summary.roles.items(), key=lambda item: item[0] == OTHER_GROUP):
         if not large_enough(g.n):
             hidden_roles += 1
             continue

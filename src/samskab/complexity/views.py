@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samskab.accounts.roles import declarable_roles
+from samskab.accounts.roles import declarable_roles, role_label
 from samskab.challenges.services import get_challenge_or_404
 from samskab.complexity import presentation, services
 from samskab.complexity.access import get_round_or_404
@@ -63,9 +63,7 @@ def round_open(request: HttpRequest, municipality: Municipality, challenge: int)
 
 
 def _roles(request: HttpRequest, municipality: Municipality) -> list[tuple[str, str]]:
-    return [
-        (r, presentation.role_label(r)) for r in declarable_roles(request.user, municipality.pk)
-    ]
+    return [(r, role_label(r)) for r in declarable_roles(request.user, municipality.pk)]
 
 
 def _render_round(

@@ -7,13 +7,13 @@ page, export and API that shows figures per group asks here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
-K = TypeVar("K")
-V = TypeVar("V")
+# The key under which the groups too small to show on their own are shown together ("Andre").
+OTHER_GROUP = "andre"
 
 
 def min_group_size() -> int:
@@ -25,23 +25,8 @@ def large_enough(size: int) -> bool:
     return size >= min_group_size()
 
 
-def split_small(groups: Mapping[K, V], size: Callable[[V], int]) -> tuple[dict[K, V], list[K]]:
-    """The groups that may be shown, and the keys of those too small to show (to merge into
-    "andre" or leave out, saying so)."""
-    shown: dict[K, V] = {}
-    hidden: list[K] = []
-    for key, value in groups.items():
-        if large_enough(size(value)):
-            shown[key] = value
-        else:
-            hidden.append(key)
-    return shown, hidden
-
-
 def hidden_note(hidden: Iterable[object]) -> str:
     """The sentence a page shows under per-group figures when some groups were left out."""
-    from django.utils.translation import gettext as _
-
     if not list(hidden):
         return ""
     return _(
@@ -50,17 +35,18 @@ def hidden_note(hidden: Iterable[object]) -> str:
     ) % {"n": min_group_size()}
 
 
-def merge_small(sizes: Mapping[str, int], other_key: str) -> tuple[dict[str, str], int]:
+def merge_small(sizes: Mapping[str, int]) -> tuple[dict[str, str], int]:
     """Which group each role (or other named group) is shown in, and how many are not shown on
     their own.
 
     `sizes`: members per group, "" for those without one. A group large enough is shown as
-    itself; the smaller ones and those without a group are shown together as `other_key`, or
+    itself; the smaller ones and those without a group are shown together as `OTHER_GROUP`, or
     left out (absent from the answer: counted in the total only) when even together they are too
     few. Absent keys must not be shown on their own anywhere.
     """
     named = {key: n for key, n in sizes.items() if key and n}
-    shown, small = split_small(named, int)
+    shown = {key: n for key, n in named.items() if large_enough(n)}
+    small = [key for key in named if key not in shown]
     rest = sizes.get("", 0) + sum(named[key] for key in small)
     # The total minus the groups shown gives the rest, so the rest must be large enough to show
     # as well (or empty): a left-out mayor is otherwise the total minus the others.
@@ -70,5 +56,5 @@ def merge_small(sizes: Mapping[str, int], other_key: str) -> tuple[dict[str, str
         small.append(smallest)
     groups = {key: key for key in shown}
     if shown and rest:
-        groups.update({key: other_key for key in [*small, ""]})
+        groups.update({key: OTHER_GROUP for key in [*small, ""]})
     return groups, len(small)

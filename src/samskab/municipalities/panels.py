@@ -28,9 +28,8 @@ MOVEMENT_STARTERS: list[Callable[[Movement, Any], object]] = []
 
 
 def panels_for(
-    request: HttpRequest, obj: Any, registry: list[Any] | None = None
+    request: HttpRequest, obj: Any, registry: list[Any]
 ) -> list[tuple[str, dict[str, Any]]]:
-    """The (template, context) of each panel that has something to show for `obj` (a space,
-    unless another registry is named)."""
-    chosen = SPACE_PANELS if registry is None else registry
-    return [found for panel in chosen if (found := panel(request, obj)) is not None]
+    """The (template, context) of each panel in `registry` that has something to show for
+    `obj`."""
+    return [found for panel in registry if (found := panel(request, obj)) is not None]

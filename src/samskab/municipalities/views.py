@@ -21,7 +21,12 @@ from samskab.municipalities.access import (
 )
 from samskab.municipalities.forms import InviteForm, MovementForm, SpaceForm
 from samskab.municipalities.models import Movement, Municipality, Visibility
-from samskab.municipalities.panels import MOVEMENT_PANELS, MOVEMENT_STARTERS, panels_for
+from samskab.municipalities.panels import (
+    MOVEMENT_PANELS,
+    MOVEMENT_STARTERS,
+    SPACE_PANELS,
+    panels_for,
+)
 
 
 @municipality_view
@@ -105,7 +110,7 @@ def space_detail(request: HttpRequest, municipality: Municipality, space: str) -
         {
             "municipality": municipality,
             "space": found,
-            "panels": panels_for(request, found),
+            "panels": panels_for(request, found, SPACE_PANELS),
             "can_invite": found.visibility == "invite"
             and request.user.has_perm("municipalities.invite_to_space", found),
         },

@@ -13,9 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samskab.accounts.roles import role_label as accounts_role_label
-from samskab.core.groups import hidden_note
-from samskab.opinions.services import OTHER_ROLE
+from samskab.accounts.roles import role_label
+from samskab.core.groups import OTHER_GROUP, hidden_note
 
 WIDTH, HEIGHT, PAD = 640, 400, 28
 
@@ -54,14 +53,6 @@ def shape_path(shape: str, x: float, y: float, r: float) -> str:
         f"M{x - w:.1f},{y - r:.1f}h{2 * w:.1f}v{r - w:.1f}h{r - w:.1f}v{2 * w:.1f}h{-(r - w):.1f}"
         f"v{r - w:.1f}h{-2 * w:.1f}v{-(r - w):.1f}h{-(r - w):.1f}v{-2 * w:.1f}h{r - w:.1f}z"
     )
-
-
-def role_label(role: str) -> str:
-    """As everywhere (`samskab.accounts.roles.role_label`), and "Andre" for the small roles
-    shown together."""
-    if role == OTHER_ROLE:
-        return _("Andre")
-    return accounts_role_label(role)
 
 
 def percent(part: int, whole: int) -> int:
@@ -215,7 +206,7 @@ def build(data: dict[str, Any], texts: dict[str, str], me: str | None = None) ->
     # `data` comes through services.public_result: only roles large enough are left.
     roles_raw = sorted(
         (r for r in data.get("roles") or [] if r.get("size")),
-        key=lambda r: r["role"] == OTHER_ROLE,
+        key=lambda r: r["role"] == OTHER_GROUP,
     )
     roles = [
         {"role": r["role"], "label": role_label(r["role"]), "size": r["size"]} for r in roles_raw

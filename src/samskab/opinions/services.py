@@ -29,7 +29,7 @@ from samskab.accounts.roles import declarable_roles
 from samskab.analysis import opinion
 from samskab.core import services as core_services
 from samskab.core.errors import ServiceError
-from samskab.core.groups import large_enough, merge_small
+from samskab.core.groups import OTHER_GROUP, large_enough, merge_small
 from samskab.core.models import record
 from samskab.core.ratelimit import RateLimited, check_rate
 from samskab.core.validators import clean_free_text, contains_cpr
@@ -59,7 +59,6 @@ PENDING_TIMEOUT = timedelta(minutes=10)
 # Above this many participants the map draws base clusters instead of one point per person.
 MAX_POINTS = 3000
 # The group that roles too small to show on their own (and people without a role) are shown as.
-OTHER_ROLE = "andre"
 
 
 def _actor(actor: Any) -> Any:
@@ -656,19 +655,12 @@ def result_data(inp: opinion.OpinionInput, result: opinion.OpinionResult) -> dic
     }
 
 
-def role_groups(sizes: Mapping[str, int]) -> tuple[dict[str, str], int]:
-    """Which group each declared role is shown in (`samskab.core.groups.merge_small`, the small
-    ones as `OTHER_ROLE`), and how many roles are not shown on their own. `sizes`: participants
-    per role, "" for those without one."""
-    return merge_small(sizes, OTHER_ROLE)
-
-
 def _shown_roles(inp: opinion.OpinionInput) -> tuple[dict[str, str], int]:
     sizes: dict[str, int] = {}
     for pid in inp.participant_ids:
         role = inp.roles.get(pid, "")
         sizes[role] = sizes.get(role, 0) + 1
-    groups, hidden = role_groups(sizes)
+    groups, hidden = merge_small(sizes)
     shown = {
         pid: groups[inp.roles.get(pid, "")]
         for pid in inp.participant_ids
@@ -702,9 +694,9 @@ def public_result(data: dict[str, Any]) -> dict[str, Any]:
     roles_raw = [r for r in data.get("roles") or [] if r.get("size") and r.get("role")]
     sizes = {r["role"]: int(r["size"]) for r in roles_raw}
     sizes[""] = max(0, int(data.get("n_participants", 0)) - sum(sizes.values()))
-    groups, hidden = role_groups(sizes)
-    roles = [r for r in roles_raw if groups.get(r["role"]) == r["role"] != OTHER_ROLE]
-    if OTHER_ROLE in groups.values():
+    groups, hidden = merge_small(sizes)
+    roles = [r for r in roles_raw if groups.get(r["role"]) == r["role"] != OTHER_GROUP]
+    if OTHER_GROUP in groups.values():
         # Everyone not in a role shown on its own, worked out from the totals.
         other: dict[str, list[int]] = {}
         for sid, s in stats.items():
@@ -715,10 +707,10 @@ def public_result(data: dict[str, Any]) -> dict[str, Any]:
             if n:
                 other[sid] = [a, d, n]
         size = sum(sizes.values()) - sum(int(r["size"]) for r in roles)
-        kept = next((r for r in roles_raw if r["role"] == OTHER_ROLE), None)
+        kept = next((r for r in roles_raw if r["role"] == OTHER_GROUP), None)
         roles.append(
             {
-                "role": OTHER_ROLE,
+                "role": OTHER_GROUP,
                 "size": size,
                 "counts": other,
                 # Pol.is's representativeness needs the votes; keep it only where unchanged.

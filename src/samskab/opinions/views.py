@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samskab.accounts.roles import declarable_roles
+from samskab.accounts.roles import declarable_roles, role_label
 from samskab.challenges.models import Challenge
 from samskab.municipalities.access import get_space_or_404, municipality_view
 from samskab.municipalities.models import Municipality
@@ -121,7 +121,7 @@ def _vote_card_context(request: HttpRequest, conversation: Conversation) -> dict
     return {
         "conversation": conversation,
         "statement": statement,
-        "roles": [(r, presentation.role_label(r)) for r in roles],
+        "roles": [(r, role_label(r)) for r in roles],
         "current_role": services.current_role(conversation, user) if roles else "",
         "can_vote": user.has_perm("opinions.vote", conversation),
         "n_votable": n_votable,

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samskab.accounts.models import Role, User
-from samskab.accounts.roles import user_roles
+from samskab.accounts.roles import role_label, user_roles
 from samskab.core import services as core_services
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
@@ -53,13 +53,6 @@ def _actor(actor: Any) -> Any:
 def role_choices() -> list[tuple[str, str]]:
     """The roles a member can take part as in a room."""
     return [(r.value, str(r.label)) for r in Role]
-
-
-def role_label(role: str) -> str:
-    try:
-        return str(Role(role).label)
-    except ValueError:
-        return _("Ikke oplyst")
 
 
 # --------------------------------------------------------------------------------------------

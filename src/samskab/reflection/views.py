@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
+from samskab.accounts.roles import role_label
 from samskab.challenges.models import Challenge, ChallengeStatus
 from samskab.municipalities.access import get_movement, municipality_view
 from samskab.municipalities.models import Municipality
@@ -143,7 +144,7 @@ def _render_room(
         {
             "municipality": municipality,
             "room": room,
-            "members": [(m, services.role_label(m.role)) for m in members],
+            "members": [(m, role_label(m.role)) for m in members],
             "sessions": list(
                 room.sessions.select_related("municipality").order_by("-created_at", "-id")
             ),

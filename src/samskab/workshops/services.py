@@ -542,4 +542,4 @@ def next_statement_for(activity: Activity, participant: WorkshopParticipant) -> 
 
 
 def next_pair_for(activity: Activity, participant: WorkshopParticipant) -> tuple[Idea, Idea] | None:
-    return challenge_services.next_pair(activity.session.challenge, participant.person)
+    return challenge_services.next_pair_for(activity.session.challenge, participant.person)
