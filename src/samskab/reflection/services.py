@@ -306,17 +306,7 @@ def write_entry(
         if locked is None or not locked.is_open:
             raise ServiceError(_("Mødet er lukket, så du kan ikke skrive mere her."))
         if visibility == Visibility.ANONYMOUS:
-            # No audit event: its time and actor would tie the entry to the person.
-            anonymous = AnonymousEntry.objects.create(
-                municipality_id=session.municipality_id,
-                session=session,
-                prompt_index=prompt_index,
-                text=text,
-            )
-            # Written again with the meeting's other anonymous rows, so PostgreSQL's row order
-            # and transaction ids do not say when (next to whose other writes) it came.
-            _reshuffle_anonymous(session)
-            return anonymous
+            return _write_anonymous(session, prompt_index, text)
         entry = Entry.objects.create(
             municipality_id=session.municipality_id,
             session=session,
@@ -499,14 +489,7 @@ def record_workshop_answer(
                 )
             )
         if visibility == Visibility.ANONYMOUS:
-            AnonymousEntry.objects.create(
-                municipality_id=session.municipality_id,
-                session=session,
-                prompt_index=prompt_index,
-                text=text,
-                origin=origin,
-            )
-            _reshuffle_anonymous(session)
+            _write_anonymous(session, prompt_index, text, origin=origin)
             return True
         try:
             with transaction.atomic():
@@ -531,6 +514,25 @@ def record_workshop_answer(
             origin=origin,
         )
     return True
+
+
+def _write_anonymous(
+    session: Session, prompt_index: int, text: str, *, origin: str = ""
+) -> AnonymousEntry:
+    """The one way an anonymous entry is written, in the room or in a workshop (call inside the
+    transaction that locked the session). No audit event: its time and actor would tie the entry
+    to the person. The row is then written again with the meeting's other anonymous rows, so
+    PostgreSQL's row order and transaction ids do not say when, next to whose other writes, it
+    came."""
+    entry = AnonymousEntry.objects.create(
+        municipality_id=session.municipality_id,
+        session=session,
+        prompt_index=prompt_index,
+        text=text,
+        origin=origin,
+    )
+    _reshuffle_anonymous(session)
+    return entry
 
 
 def _reshuffle_anonymous(session: Session) -> None:
