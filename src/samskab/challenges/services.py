@@ -32,7 +32,7 @@ from samskab.challenges.models import (
 from samskab.challenges.ranking import next_pair_for as next_pair_for
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
-from samskab.core.ratelimit import RateLimited, check_rate
+from samskab.core.ratelimit import check_rate
 from samskab.core.validators import CPR_MESSAGE, contains_cpr
 from samskab.municipalities.models import Space
 from samskab.notifications.models import Kind
@@ -452,13 +452,11 @@ def compare(
         raise ServiceError(_("De to idéer skal være forskellige idéer fra udfordringen."))
     if left.visibility != Visibility.VISIBLE or right.visibility != Visibility.VISIBLE:
         raise ServiceError(_("Idéen kan ikke længere ses."))
-    try:
-        check_rate(actor.pk, "compare")
-    except RateLimited:
-        # The shared message speaks of text left in a field; here nothing was typed.
-        raise RateLimited(
-            _("Du har sammenlignet mange idéer på kort tid. Hold en lille pause, og prøv så igen.")
-        ) from None
+    check_rate(
+        actor.pk,
+        "compare",
+        _("Du har sammenlignet mange idéer på kort tid. Hold en lille pause, og prøv så igen."),
+    )
     answer = Comparison(
         municipality=challenge.municipality,
         challenge=challenge,

@@ -29,15 +29,17 @@ class RateLimited(ServiceError):
     pass
 
 
-def check_rate(person_id: int, action: str) -> None:
-    """Count one more `action` by this person; refuse it when the window is full."""
+def check_rate(person_id: int, action: str, message: str | None = None) -> None:
+    """Count one more `action` by this person; refuse it when the window is full, with
+    `message` where the default (about text still in the field) does not fit the action."""
     limit, window = LIMITS[action]
     key = f"rate:{action}:{person_id}"
     added = cache.add(key, 1, timeout=window)
     count = 1 if added else cache.incr(key)
     if count > limit:
         raise RateLimited(
-            _(
+            message
+            or _(
                 "Du har skrevet meget på kort tid. Vent lidt, og prøv så igen. "
                 "Din tekst er ikke gemt endnu, men den står stadig i feltet."
             )

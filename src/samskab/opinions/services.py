@@ -31,7 +31,7 @@ from samskab.core import services as core_services
 from samskab.core.errors import ServiceError
 from samskab.core.groups import OTHER_GROUP, large_enough, merge_small
 from samskab.core.models import record
-from samskab.core.ratelimit import RateLimited, check_rate
+from samskab.core.ratelimit import check_rate
 from samskab.core.validators import clean_free_text, contains_cpr
 from samskab.municipalities.models import Space
 from samskab.opinions.models import (
@@ -347,12 +347,11 @@ def cast_vote(
             raise ServiceError(_("Du kan kun stemme som en rolle, du har i kommunen."))
     else:
         role = current_role(conversation, actor)
-    try:
-        check_rate(actor.pk, "vote")
-    except RateLimited:
-        raise ServiceError(
-            _("Du har stemt meget på kort tid. Vent et par minutter, og prøv så igen.")
-        ) from None
+    check_rate(
+        actor.pk,
+        "vote",
+        _("Du har stemt meget på kort tid. Vent et par minutter, og prøv så igen."),
+    )
     with transaction.atomic():
         # Read the statement's state again inside the transaction: a moderator may just have
         # taken it out.
