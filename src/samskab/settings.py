@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "samskab.complexity",
     "samskab.reflection",
     "samskab.workshops",
+    "samskab.initiatives",
+    "samskab.experiments",
     "samskab.demo",
 ]
 
@@ -139,8 +141,10 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# Mandatory: sign-up then answers the same whether or not the address is registered (the owner
+# of a registered address gets a mail saying so), so addresses cannot be probed.
 ACCOUNT_EMAIL_VERIFICATION = env.choice(
-    "ACCOUNT_EMAIL_VERIFICATION", "optional", ("none", "optional", "mandatory")
+    "ACCOUNT_EMAIL_VERIFICATION", "mandatory", ("none", "optional", "mandatory")
 )
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "samskab.accounts.forms.SignupExtraForm"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.test import Client
 from django_scopes import scopes_disabled
 
 from samskab.accounts.models import Membership, User
@@ -142,3 +145,39 @@ def test_deleting_the_account_anonymises_but_keeps_contributions(client, town_a)
     assert "Slettet deltager" in html
     assert "Medarbejder kbh" not in html
     assert not client.login(email="member@kbh.test", password="correct horse battery")
+
+
+def without_csrf(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_signup_does_not_tell_whether_an_address_is_registered(mailoutbox):
+    """Finding 14: sign-up said "already registered". Now both answers are the same page, and
+    only the owner of the address learns, by mail, that an account exists."""
+    make_person("karen@borger.dk", "Karen")
+    answers = []
+    for email in ("ny@borger.dk", "karen@borger.dk"):
+        client = Client()
+        response = client.post("/konto/signup/", {**SIGNUP, "email": email, "display_name": "X"})
+        page = client.get(response["Location"]).content.decode()
+        answers.append((response.status_code, response["Location"], without_csrf(page), email))
+    (fresh, taken) = answers
+    assert fresh[:2] == taken[:2]
+    assert fresh[2].replace(fresh[3], "") == taken[2].replace(taken[3], "")
+    assert "Bekræft" in taken[2]
+    assert User.objects.filter(email="karen@borger.dk").count() == 1
+    assert User.objects.get(email="karen@borger.dk").display_name == "Karen"
+    assert [m.to for m in mailoutbox] == [["ny@borger.dk"], ["karen@borger.dk"]]
+    assert "konto" in mailoutbox[1].body.lower()
+
+
+def test_a_new_account_logs_in_once_its_address_is_confirmed(client, mailoutbox):
+    client.post("/konto/signup/", {**SIGNUP, "display_name": "Ny Borger"})
+    assert client.get("/konto/profil/").status_code == 302
+    login = {"login": "ny@borger.dk", "password": SIGNUP["password1"]}
+    client.post("/konto/login/", login)
+    assert client.get("/konto/profil/").status_code == 302
+    link = re.search(r"https?://\S+/konto/confirm-email/\S+", mailoutbox[0].body).group(0)
+    client.post(link.split("testserver", 1)[-1])
+    client.post("/konto/login/", login)
+    assert client.get("/konto/profil/").status_code == 200

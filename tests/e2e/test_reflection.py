@@ -29,7 +29,7 @@ def site(transactional_db, live_server):
     with scopes_disabled():
         aarhus = Municipality.objects.get(code="0751")
         person = User.objects.create_user(
-            "leder@aarhus.test", DEMO_PASSWORD, display_name="Leder i Aarhus"
+            "leder@aarhus.test", DEMO_PASSWORD, display_name="Leder i Aarhus", email_verified=True
         )
         Membership.objects.create(municipality=aarhus, person=person, role=Role.MANAGER)
     return live_server.url

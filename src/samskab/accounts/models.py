@@ -16,18 +16,39 @@ from samskab.core.validators import validate_no_cpr
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+    def create_user(
+        self,
+        email: str,
+        password: str | None = None,
+        *,
+        email_verified: bool = False,
+        **fields: object,
+    ) -> User:
+        """A person with a login. Signing up confirms the address by mail (so sign-up cannot
+        tell whether an address is registered); a person created by an operator, the demo or a
+        test is `email_verified` and can log in at once."""
         if not email:
             raise ValueError("A person needs an email address.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
+        if email_verified:
+            mark_email_verified(user)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
-        return self.create_user(email, password, **fields)
+        return self.create_user(email, password, email_verified=True, **fields)
+
+
+def mark_email_verified(user: User) -> None:
+    """Record the person's login address as confirmed (allauth refuses a login otherwise)."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
 
 
 class User(AbstractBaseUser, PermissionsMixin):

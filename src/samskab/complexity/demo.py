@@ -46,7 +46,9 @@ def _extra_people(municipality: Any) -> list[tuple[User, str]]:
         email = f"{local}@{DEMO_DOMAIN}"
         person = User.objects.filter(email=email).first()
         if person is None:
-            person = User.objects.create_user(email, DEMO_PASSWORD, display_name=name)
+            person = User.objects.create_user(
+                email, DEMO_PASSWORD, display_name=name, email_verified=True
+            )
         Membership.objects.get_or_create(municipality=municipality, person=person, role=role)
         found.append((person, role.value))
     return found

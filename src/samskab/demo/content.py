@@ -22,6 +22,7 @@ from samskab.accounts.models import (
     Role,
     StaffLevel,
     User,
+    mark_email_verified,
 )
 from samskab.municipalities import services
 from samskab.municipalities.models import Movement, Municipality, Space, SpaceInvitation, Visibility
@@ -100,6 +101,8 @@ def _person(role: Role, name: str, pseudonym: str) -> User:
         user = User.objects.create_user(
             demo_email(role), DEMO_PASSWORD, display_name=name, pseudonym=pseudonym
         )
+    # Also for demo people made before logins needed a confirmed address.
+    mark_email_verified(user)
     return user
 
 
