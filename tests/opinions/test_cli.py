@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -22,6 +23,7 @@ from samskab.opinions.models import (
     Vote,
     VoteEvent,
 )
+from tests.opinions.conftest import make_conversation
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "polis"
 
@@ -323,3 +325,27 @@ def test_import_into_a_challenge(town_a, tmp_path):
         from samskab.opinions.services import conversations_for_challenge
 
         assert [c.title for c in conversations_for_challenge(challenge)] == [folder.name]
+
+
+@pytest.mark.django_db
+def test_the_polis_export_writes_formulas_as_text_and_reads_them_back(town_a, citizen, tmp_path):
+    """Finding 6: a statement beginning with = or - ran as a formula when staff opened
+    comments.csv in a spreadsheet."""
+    from samskab.opinions import services
+
+    texts = ['=HYPERLINK("http://ondt.example","Klik")', "-5 grader er for koldt til bænke"]
+    conversation = make_conversation(town_a, title="=1+1", statements=texts)
+    with scope(municipality=conversation.municipality):
+        for s in Statement.objects.filter(conversation=conversation):
+            services.cast_vote(conversation, s, citizen, value=1)
+        polis.export_polis(conversation, tmp_path / "out")
+    with (tmp_path / "out" / "comments.csv").open(encoding="utf-8") as fh:
+        bodies = {row["comment-body"] for row in csv.DictReader(fh)}
+    assert bodies == {"'" + text for text in texts}
+    assert "topic,'=1+1" in (tmp_path / "out" / "summary.csv").read_text("utf-8")
+    with scope(municipality=town_a.municipality):
+        again = polis.import_polis(tmp_path / "out", space=town_a.public_space)
+        assert again.title == "=1+1"
+        assert set(Statement.objects.filter(conversation=again).values_list("text", flat=True)) == (
+            set(texts)
+        )

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samskab.analysis import opinion, polis_io
+from samskab.core.exports import neutralise_cell, restore_cell
 from samskab.core.models import record
 from samskab.municipalities.models import Space
 from samskab.opinions import services
@@ -63,7 +64,7 @@ def read_texts(folder: Path) -> PolisTexts:
         with comments_csv.open(newline="", encoding="utf-8-sig") as fh:
             for row in csv.DictReader(fh):
                 sid = (row.get("comment-id") or "").strip()
-                out.texts[sid] = row.get("comment-body") or ""
+                out.texts[sid] = restore_cell(row.get("comment-body") or "")
                 if (row.get("is-seed") or "").strip().lower() in ("true", "t", "1"):
                     out.seeds.add(sid)
                 mod = (row.get("moderated") or "0").strip()
@@ -73,9 +74,9 @@ def read_texts(folder: Path) -> PolisTexts:
         with summary.open(newline="", encoding="utf-8-sig") as fh:
             for row in csv.reader(fh):
                 if len(row) >= 2 and row[0] == "topic":
-                    out.title = row[1].strip()
+                    out.title = restore_cell(row[1].strip())
                 elif len(row) >= 2 and row[0] == "conversation-description":
-                    out.description = row[1].strip()
+                    out.description = restore_cell(row[1].strip())
     conversation_json = folder / "conversation.json"
     if conversation_json.exists() and not out.title:
         try:
@@ -242,7 +243,9 @@ def export_polis(conversation: Conversation, folder: str | Path) -> opinion.Opin
         roles={pids[i]: inp.roles[p] for i, p in enumerate(inp.participant_ids) if p in inp.roles},
     )
     result = opinion.analyze(renamed) if len(renamed.values) else None
-    texts = {sids[j]: statements[s][0] for j, s in enumerate(inp.statement_ids)}
+    # Staff open these files in a spreadsheet too: a statement that starts like a formula is
+    # written as text (and read back unchanged by import_polis).
+    texts = {sids[j]: neutralise_cell(statements[s][0]) for j, s in enumerate(inp.statement_ids)}
     authors = {
         sids[j]: person_to_pid[statements[s][1]]
         for j, s in enumerate(inp.statement_ids)
@@ -254,8 +257,8 @@ def export_polis(conversation: Conversation, folder: str | Path) -> opinion.Opin
     out = Path(folder)
     with (out / "summary.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["topic", conversation.title])
+        writer.writerow(["topic", neutralise_cell(conversation.title)])
         writer.writerow(["voters", len({r for r in inp.rows.tolist()})])
         writer.writerow(["comments", len(sids)])
-        writer.writerow(["conversation-description", conversation.question])
+        writer.writerow(["conversation-description", neutralise_cell(conversation.question)])
     return renamed
