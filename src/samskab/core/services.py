@@ -23,6 +23,7 @@ def set_open(
     action_prefix: str,
     refusal: str,
     before_save: Callable[[M], None] | None = None,
+    also_saves: tuple[str, ...] = (),
 ) -> M:
     """Open or close something people answer in (a conversation, a round …).
 
@@ -30,7 +31,8 @@ def set_open(
     anything is written. The row is locked while it changes, so a close and a reopen at the same
     moment end in one state with one audit event each, `<action_prefix>.opened` or `.closed`.
     `closed_at`, where the model has it, says when it was last closed. `before_save` runs in the
-    same transaction, with the row locked (e.g. to close the other rounds of a challenge).
+    same transaction, with the row locked (e.g. to close the other rounds of a challenge);
+    the fields it changes on the row are named in `also_saves`.
     """
     if actor is None or not actor.has_perm(perm, obj):
         raise ServiceError(refusal)
@@ -39,7 +41,7 @@ def set_open(
         locked = model._base_manager.select_for_update().get(pk=obj.pk)
         if before_save is not None:
             before_save(locked)
-        fields = ["is_open"]
+        fields = ["is_open", *also_saves]
         locked.is_open = is_open
         if hasattr(locked, "closed_at"):
             locked.closed_at = None if is_open else timezone.now()

@@ -21,6 +21,8 @@ is_manager = _role_predicate("workshops_is_manager", Role.MANAGER)
 def _challenge(obj: Any) -> Any:
     if obj.__class__.__name__ == "Challenge":
         return obj
+    if obj.__class__.__name__ == "Activity":
+        obj = obj.session
     return getattr(obj, "challenge", None)
 
 
@@ -32,7 +34,7 @@ def can_view_challenge(user: Any, obj: Any) -> bool:
 
 runs_workshops = is_facilitator | is_administrator | is_manager
 
-# On a challenge: may create a workshop for it. On a LiveSession: may run it.
+# On a challenge: may create a workshop for it. On a LiveSession or an Activity: may run it.
 rules.add_perm(
     "workshops.run_workshop", rules.is_authenticated & can_view_challenge & runs_workshops
 )

@@ -31,6 +31,7 @@ from samskab.challenges import services as challenge_services
 from samskab.challenges.models import Challenge, Idea, Phase
 from samskab.complexity import services as complexity_services
 from samskab.complexity.models import AssessmentRound
+from samskab.core import services as core_services
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import CPR_MESSAGE, clean_free_text, contains_cpr
@@ -69,11 +70,15 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
 
+def _run_refusal() -> str:
+    return _("Du har ikke adgang til at styre denne workshop.")
+
+
 def _may_run(session: LiveSession, actor: Any) -> None:
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm(
         "workshops.run_workshop", session
     ):
-        raise ServiceError(_("Du har ikke adgang til at styre denne workshop."))
+        raise ServiceError(_run_refusal())
 
 
 # --------------------------------------------------------------------------------------------
@@ -203,38 +208,38 @@ def move(session: LiveSession, actor: Any, *, step: int) -> LiveSession:
 
 
 def set_activity_open(activity: Activity, actor: Any, *, is_open: bool) -> Activity:
-    _may_run(activity.session, actor)
-    with transaction.atomic():
-        activity.is_open = is_open
-        activity.save(update_fields=["is_open"])
-        record(
-            activity.municipality_id,
-            actor,
-            "workshop.activity_opened" if is_open else "workshop.activity_closed",
-            activity,
-        )
-    return activity
+    return core_services.set_open(
+        activity,
+        actor,
+        is_open=is_open,
+        perm="workshops.run_workshop",
+        action_prefix="workshop_activity",
+        refusal=_run_refusal(),
+    )
 
 
 def set_session_open(session: LiveSession, actor: Any, *, is_open: bool) -> LiveSession:
-    _may_run(session, actor)
-    with transaction.atomic():
-        if is_open and session.expires_at <= timezone.now():
-            session.expires_at = timezone.now() + timedelta(hours=DEFAULT_HOURS)
-        session.is_open = is_open
-        try:
-            with transaction.atomic():
-                session.save(update_fields=["is_open", "expires_at"])
-        except IntegrityError:
-            raise ServiceError(
-                _("Deltagerkoden bruges nu af en anden åben workshop. Opret en ny workshop.")
-            ) from None
-        record(
-            session.municipality_id,
-            actor,
-            "workshop.reopened" if is_open else "workshop.closed",
+    def extend(locked: LiveSession) -> None:
+        # A workshop reopened after it expired gets a new day, so its code works again.
+        if is_open and locked.expires_at <= timezone.now():
+            locked.expires_at = timezone.now() + timedelta(hours=DEFAULT_HOURS)
+
+    try:
+        core_services.set_open(
             session,
+            actor,
+            is_open=is_open,
+            perm="workshops.run_workshop",
+            action_prefix="workshop",
+            refusal=_run_refusal(),
+            before_save=extend,
+            also_saves=("expires_at",),
         )
+    except IntegrityError:
+        raise ServiceError(
+            _("Deltagerkoden bruges nu af en anden åben workshop. Opret en ny workshop.")
+        ) from None
+    session.refresh_from_db(fields=["expires_at"])
     return session
 
 
