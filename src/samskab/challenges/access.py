@@ -8,18 +8,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from samskab.challenges.models import Challenge, Comment, Idea, Visibility
+from samskab.municipalities.access import get_permitted_or_404
 from samskab.municipalities.models import Municipality
 
 
 def get_challenge_or_404(user: Any, municipality: Municipality, pk: int) -> Challenge:
-    challenge = (
-        Challenge.objects.filter(municipality=municipality, pk=pk)
-        .select_related("space", "municipality", "posed_by")
-        .first()
-    )
-    if challenge is None or not user.has_perm("challenges.view_challenge", challenge):
-        raise Http404
-    return challenge
+    challenges = Challenge.objects.select_related("space", "municipality", "posed_by")
+    return get_permitted_or_404(user, challenges, municipality, pk, "challenges.view_challenge")
 
 
 def ideas_for(user: Any, challenge: Challenge) -> QuerySet[Idea]:

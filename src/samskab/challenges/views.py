@@ -45,6 +45,7 @@ from samskab.challenges.models import (
 from samskab.challenges.ranking import counted_comparisons, next_pair_for, ranked_rows
 from samskab.challenges.similar import similar_ideas
 from samskab.core.errors import ServiceError
+from samskab.core.feedback import attempt, form_errors
 from samskab.municipalities.access import get_space_or_404, municipality_view, visible_spaces
 from samskab.municipalities.models import Municipality
 from samskab.municipalities.panels import CHALLENGE_PANELS, panels_for
@@ -281,15 +282,14 @@ def idea_support(
 ) -> HttpResponse:
     found = get_challenge_or_404(request.user, municipality, challenge)
     item = get_idea_or_404(request.user, found, idea)
-    try:
-        if request.POST.get("action") == "withdraw":
-            services.withdraw_support(item, request.user)
-            messages.success(request, _("Du støtter ikke længere idéen."))
-        else:
-            services.support(item, request.user)
-            messages.success(request, _("Tak for din støtte!"))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
+    if request.POST.get("action") == "withdraw":
+        attempt(
+            request,
+            lambda: services.withdraw_support(item, request.user),
+            _("Du støtter ikke længere idéen."),
+        )
+    else:
+        attempt(request, lambda: services.support(item, request.user), _("Tak for din støtte!"))
     # Only back to a page of this site: a crafted form must not send people elsewhere.
     back = request.POST.get("next", "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(
@@ -373,11 +373,9 @@ def comment_edit(request: HttpRequest, municipality: Municipality, comment: int)
 @municipality_view
 def comment_delete(request: HttpRequest, municipality: Municipality, comment: int) -> HttpResponse:
     item = get_comment_or_404(request.user, municipality, comment)
-    try:
-        services.delete_comment(item, request.user)
-        messages.success(request, _("Din kommentar er slettet."))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
+    attempt(
+        request, lambda: services.delete_comment(item, request.user), _("Din kommentar er slettet.")
+    )
     return _back_to(item.idea, f"#kommentar-{item.pk}")
 
 
@@ -473,18 +471,18 @@ def moderate(request: HttpRequest, municipality: Municipality, kind: str, pk: in
         raise Http404
     form = ModerationForm(request.POST)
     if form.is_valid():
-        try:
-            services.moderate(
+        attempt(
+            request,
+            lambda: services.moderate(
                 target,
                 request.user,
                 visibility=form.cleaned_data["visibility"],
                 reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("Det er gjort. Forfatteren har fået besked."))
-        except ServiceError as exc:
-            messages.error(request, str(exc))
+            ),
+            _("Det er gjort. Forfatteren har fået besked."),
+        )
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, form_errors(form))
     return redirect("challenges:moderation", municipality=municipality.slug)
 
 
@@ -495,16 +493,16 @@ def review(request: HttpRequest, municipality: Municipality, challenge: int) -> 
     found = Challenge.objects.filter(pk=challenge).first()
     if found is None or not request.user.has_perm("challenges.moderate", found):
         raise Http404
-    try:
-        services.review_challenge(
+    attempt(
+        request,
+        lambda: services.review_challenge(
             found,
             request.user,
             approve=request.POST.get("approve") == "1",
             reason=request.POST.get("reason", "")[:1000],
-        )
-        messages.success(request, _("Forslaget er behandlet."))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
+        ),
+        _("Forslaget er behandlet."),
+    )
     return redirect("challenges:moderation", municipality=municipality.slug)
 
 
@@ -517,11 +515,11 @@ def phase(request: HttpRequest, municipality: Municipality, challenge: int) -> H
         raise PermissionDenied
     form = PhaseForm(request.POST)
     if form.is_valid():
-        try:
-            services.set_phase(found, request.user, form.cleaned_data["phase"])
-            messages.success(request, _("Fasen er skiftet."))
-        except ServiceError as exc:
-            messages.error(request, str(exc))
+        attempt(
+            request,
+            lambda: services.set_phase(found, request.user, form.cleaned_data["phase"]),
+            _("Fasen er skiftet."),
+        )
     else:
         messages.error(request, _("Vælg en fase."))
     return redirect(found.get_absolute_url())
@@ -539,15 +537,13 @@ def outcome(
         raise PermissionDenied
     form = OutcomeForm(request.POST)
     if form.is_valid():
-        try:
-            services.set_outcome(item, request.user, **form.cleaned_data)
-            messages.success(
-                request, _("Status er gemt, og de, der fulgte idéen, har fået besked.")
-            )
-        except ServiceError as exc:
-            messages.error(request, str(exc))
+        attempt(
+            request,
+            lambda: services.set_outcome(item, request.user, **form.cleaned_data),
+            _("Status er gemt, og de, der fulgte idéen, har fået besked."),
+        )
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, form_errors(form))
     return _back_to(item)
 
 
@@ -568,16 +564,16 @@ def compare(request: HttpRequest, municipality: Municipality, challenge: int) ->
             if left is None or right is None:
                 messages.error(request, _("Idéen findes ikke længere."))
             else:
-                try:
-                    services.compare(
+                attempt(
+                    request,
+                    lambda: services.compare(
                         found,
                         request.user,
                         left=left,
                         right=right,
                         choice=form.cleaned_data["choice"],
-                    )
-                except ServiceError as exc:
-                    messages.error(request, str(exc))
+                    ),
+                )
         else:
             messages.error(request, _("Vælg en af de to idéer, eller »Kan ikke vælge«."))
         return redirect("challenges:compare", municipality=municipality.slug, challenge=found.pk)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +21,8 @@ from django_scopes import scope
 from samskab.accounts.models import STAFF_ROLES, Role
 from samskab.accounts.roles import user_roles
 from samskab.municipalities.models import Movement, Municipality, Space, Visibility
+
+M = TypeVar("M")
 
 
 def get_municipality_or_404(slug: str) -> Municipality:
@@ -51,6 +53,16 @@ def municipality_scope(code: str) -> Iterator[Municipality]:
     found = get_object_or_404(Municipality, code=code)
     with scope(municipality=found):
         yield found
+
+
+def get_permitted_or_404(
+    user: Any, queryset: QuerySet[M], municipality: Municipality, pk: int, perm: str
+) -> M:
+    """Object `pk` of `queryset` in `municipality`, if `user` holds `perm` on it; else 404."""
+    found = queryset.filter(municipality=municipality, pk=pk).first()
+    if found is None or not user.has_perm(perm, found):
+        raise Http404
+    return found
 
 
 def get_movement(municipality: Municipality) -> Movement | None:

@@ -8,18 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
-
+from samskab.municipalities.access import get_permitted_or_404
 from samskab.municipalities.models import Municipality
 from samskab.opinions.models import Conversation
 
 
 def get_conversation_or_404(user: Any, municipality: Municipality, pk: int) -> Conversation:
-    conversation = (
-        Conversation.objects.filter(municipality=municipality, pk=pk)
-        .select_related("municipality", "space", "challenge")
-        .first()
-    )
-    if conversation is None or not user.has_perm("opinions.view_conversation", conversation):
-        raise Http404
-    return conversation
+    conversations = Conversation.objects.select_related("municipality", "space", "challenge")
+    return get_permitted_or_404(user, conversations, municipality, pk, "opinions.view_conversation")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from samskab.accounts.roles import declarable_roles, role_label
 from samskab.challenges.models import Challenge
+from samskab.core.feedback import attempt
 from samskab.municipalities.access import get_space_or_404, municipality_view
 from samskab.municipalities.models import Municipality
 from samskab.opinions import presentation, services
@@ -306,14 +307,11 @@ def conversation_toggle(
     if not request.user.has_perm("opinions.change_conversation", found):
         raise PermissionDenied
     reopen = request.POST.get("open") == "1"
-    try:
-        services.set_open(found, request.user, is_open=reopen)
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("Samtalen er åben igen.") if reopen else _("Samtalen er lukket.")
-        )
+    attempt(
+        request,
+        lambda: services.set_open(found, request.user, is_open=reopen),
+        _("Samtalen er åben igen.") if reopen else _("Samtalen er lukket."),
+    )
     return redirect(found.get_absolute_url())
 
 

@@ -9,19 +9,14 @@ from typing import Any
 
 from django.http import Http404
 
+from samskab.municipalities.access import get_permitted_or_404
 from samskab.municipalities.models import Municipality
 from samskab.reflection.models import Learning, Room, Session
 
 
 def get_room_or_404(user: Any, municipality: Municipality, pk: int) -> Room:
-    room = (
-        Room.objects.filter(municipality=municipality, pk=pk)
-        .select_related("municipality", "movement", "challenge__municipality")
-        .first()
-    )
-    if room is None or not user.has_perm("reflection.view_room", room):
-        raise Http404
-    return room
+    rooms = Room.objects.select_related("municipality", "movement", "challenge__municipality")
+    return get_permitted_or_404(user, rooms, municipality, pk, "reflection.view_room")
 
 
 def get_session_or_404(user: Any, municipality: Municipality, room_pk: int, pk: int) -> Session:
@@ -34,11 +29,5 @@ def get_session_or_404(user: Any, municipality: Municipality, room_pk: int, pk: 
 
 
 def get_learning_or_404(user: Any, municipality: Municipality, pk: int) -> Learning:
-    learning = (
-        Learning.objects.filter(municipality=municipality, pk=pk)
-        .select_related("municipality", "room")
-        .first()
-    )
-    if learning is None or not user.has_perm("reflection.view_learning", learning):
-        raise Http404
-    return learning
+    learnings = Learning.objects.select_related("municipality", "room")
+    return get_permitted_or_404(user, learnings, municipality, pk, "reflection.view_learning")

@@ -13,6 +13,7 @@ from django_scopes import scopes_disabled
 
 from samskab.accounts.roles import role_label
 from samskab.challenges.models import Challenge, ChallengeStatus
+from samskab.core.feedback import attempt
 from samskab.municipalities.access import get_movement, municipality_view
 from samskab.municipalities.models import Municipality
 from samskab.reflection import search, services
@@ -323,12 +324,11 @@ def session_toggle(
     if not request.user.has_perm("reflection.facilitate_room", found):
         raise PermissionDenied
     is_open = request.POST.get("open") == "1"
-    try:
-        services.set_session_open(found, request.user, is_open=is_open)
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Mødet er åbent igen.") if is_open else _("Mødet er lukket."))
+    attempt(
+        request,
+        lambda: services.set_session_open(found, request.user, is_open=is_open),
+        _("Mødet er åbent igen.") if is_open else _("Mødet er lukket."),
+    )
     return redirect(found.get_absolute_url())
 
 
@@ -496,12 +496,11 @@ def learning_publish(
         services.unpublish_learning(found, request.user)
         messages.success(request, _("Læringen er kun i kommunens eget bibliotek nu."))
     else:
-        try:
-            services.publish_learning(found, request.user)
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Læringen er delt med alle kommuner."))
+        attempt(
+            request,
+            lambda: services.publish_learning(found, request.user),
+            _("Læringen er delt med alle kommuner."),
+        )
     return redirect(found.get_absolute_url())
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -20,7 +20,7 @@ from django_scopes import scope, scopes_disabled
 from samskab.accounts.roles import declarable_roles, role_label
 from samskab.challenges.services import get_challenge_or_404
 from samskab.core.ratelimit import client_ip
-from samskab.municipalities.access import municipality_view
+from samskab.municipalities.access import get_permitted_or_404, municipality_view
 from samskab.municipalities.models import Municipality
 from samskab.opinions.models import Conversation
 from samskab.reflection import services as reflection_services
@@ -33,14 +33,8 @@ SESSION_KEY = "workshop_tokens"
 
 def get_session_or_404(user: Any, municipality: Municipality, pk: int) -> LiveSession:
     """The workshop, if it is in this municipality and the person may run it; else 404."""
-    found = (
-        LiveSession.objects.filter(municipality=municipality, pk=pk)
-        .select_related("municipality", "challenge__space", "current")
-        .first()
-    )
-    if found is None or not user.has_perm("workshops.run_workshop", found):
-        raise Http404
-    return found
+    sessions = LiveSession.objects.select_related("municipality", "challenge__space", "current")
+    return get_permitted_or_404(user, sessions, municipality, pk, "workshops.run_workshop")
 
 
 def _join_url(request: HttpRequest, session: LiveSession) -> str:
