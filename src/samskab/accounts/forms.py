@@ -7,24 +7,22 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from samskab.accounts.models import User
-from samskab.core.validators import validate_no_cpr
+from samskab.core.fields import free_text
 
 
 class SignupExtraForm(forms.Form):
     """Asked for at sign-up next to email and password (allauth's ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    display_name = forms.CharField(
-        label=_("Dit navn"),
-        max_length=100,
+    display_name = free_text(
+        _("Dit navn"),
+        100,
         required=False,
-        validators=[validate_no_cpr],
         help_text=_("Vises ved det, du skriver. Du kan også nøjes med et pseudonym."),
     )
-    pseudonym = forms.CharField(
-        label=_("Pseudonym"),
-        max_length=50,
+    pseudonym = free_text(
+        _("Pseudonym"),
+        50,
         required=False,
-        validators=[validate_no_cpr],
         help_text=_("Bruges i stedet for dit navn, hvor en proces tillader det."),
     )
 

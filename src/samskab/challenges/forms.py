@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samskab.challenges.models import Category, Comparison, Outcome
 from samskab.challenges.phases import Phase
-from samskab.core.validators import validate_no_cpr
+from samskab.core.fields import free_text
 
 # The largest id the database holds (a 64-bit key). Anything larger is no id at all, and SQLite
 # would fail on it (OverflowError) instead of finding nothing.
@@ -41,24 +41,16 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class ChallengeForm(forms.Form):
-    title = forms.CharField(
-        label=_("Udfordringen som et spørgsmål"),
-        max_length=200,
-        validators=[validate_no_cpr],
+    title = free_text(
+        _("Udfordringen som et spørgsmål"),
+        200,
         help_text=_("Fx: Hvordan kan vi sammen mindske ensomhed blandt ældre?"),
     )
-    description = forms.CharField(
-        label=_("Baggrund"),
-        max_length=10_000,
+    description = free_text(_("Baggrund"), 10_000, lines=10, required=False)
+    categories = free_text(
+        _("Kategorier"),
+        500,
         required=False,
-        widget=forms.Textarea,
-        validators=[validate_no_cpr],
-    )
-    categories = forms.CharField(
-        label=_("Kategorier"),
-        required=False,
-        max_length=500,
-        validators=[validate_no_cpr],
         help_text=_("Adskil med komma, fx: Natur, Kultur, Transport"),
     )
     ideas_until = forms.DateField(
@@ -96,15 +88,12 @@ class ChallengeForm(forms.Form):
 
 
 class IdeaForm(forms.Form):
-    title = forms.CharField(
-        label=_("Din idé i én sætning"), max_length=150, min_length=5, validators=[validate_no_cpr]
-    )
-    body = forms.CharField(
-        label=_("Beskriv idéen"),
-        max_length=5000,
+    title = free_text(_("Din idé i én sætning"), 150, min_length=5)
+    body = free_text(
+        _("Beskriv idéen"),
+        5000,
+        lines=10,
         min_length=10,
-        widget=forms.Textarea,
-        validators=[validate_no_cpr],
         help_text=_("Du kan bruge *kursiv*, **fed**, lister og links."),
     )
     category = CategoryChoiceField(
@@ -143,22 +132,12 @@ class IdeaForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=_("Din kommentar"),
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        validators=[validate_no_cpr],
-    )
+    body = free_text(_("Din kommentar"), 3000, lines=4)
     parent = IdField(required=False)
 
 
 class FlagForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Hvorfor skal en moderator se på det?"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
-    )
+    reason = free_text(_("Hvorfor skal en moderator se på det?"), 1000, lines=3)
 
 
 class ModerationForm(forms.Form):
@@ -170,13 +149,7 @@ class ModerationForm(forms.Form):
             "invalid_choice": _("Vælg en handling."),
         },
     )
-    reason = forms.CharField(
-        label=_("Begrundelse, som forfatteren kan se"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[validate_no_cpr],
-    )
+    reason = free_text(_("Begrundelse, som forfatteren kan se"), 1000, lines=2, required=False)
 
 
 class PhaseForm(forms.Form):
@@ -189,13 +162,7 @@ class OutcomeForm(forms.Form):
         choices=Outcome.choices,
         error_messages={"required": _("Vælg en status."), "invalid_choice": _("Vælg en status.")},
     )
-    note = forms.CharField(
-        label=_("Begrundelse til dem, der fulgte idéen"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
-    )
+    note = free_text(_("Begrundelse til dem, der fulgte idéen"), 2000, lines=3, required=False)
 
 
 class CompareForm(forms.Form):

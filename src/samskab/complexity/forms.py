@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samskab.complexity.models import REASON_MAX_LENGTH, SCALE_HIGH, SCALE_LOW
-from samskab.core.validators import validate_no_cpr
+from samskab.core.fields import free_text
 from samskab.core.widgets import DkfdsRadioSelect
 
 SCALE_ERRORS = {
@@ -45,16 +45,12 @@ class RatingForm(forms.Form):
             "invalid_choice": _("Vælg en af dine egne roller."),
         },
     )
-    reason = forms.CharField(
-        label=_("Hvorfor? Skriv gerne en sætning"),
-        max_length=REASON_MAX_LENGTH,
+    reason = free_text(
+        _("Hvorfor? Skriv gerne en sætning"),
+        REASON_MAX_LENGTH,
+        lines=2,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[validate_no_cpr],
         help_text=_("Højst 500 tegn. Andre kan læse din begrundelse, men ikke hvem der skrev den."),
-        error_messages={
-            "max_length": _("Skriv højst %(limit_value)d tegn. Du har skrevet %(show_value)d.")
-        },
     )
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]] | None = None, **kwargs: Any):

@@ -4,29 +4,17 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from samskab.core.validators import validate_no_cpr
+from samskab.core.fields import free_text
 from samskab.municipalities.models import Visibility
 
 
 def _description_field(help_text: str | Promise = "") -> forms.CharField:
     """The optional free-text description a movement and a space share."""
-    return forms.CharField(
-        label=_("Beskrivelse"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea,
-        validators=[validate_no_cpr],
-        help_text=help_text,
-    )
+    return free_text(_("Beskrivelse"), 5000, lines=10, required=False, help_text=help_text)
 
 
 class MovementForm(forms.Form):
-    title = forms.CharField(
-        label=_("Bevægelsens navn"),
-        max_length=200,
-        validators=[validate_no_cpr],
-        initial=_("Samskabelse i vores kommune"),
-    )
+    title = free_text(_("Bevægelsens navn"), 200, initial=_("Samskabelse i vores kommune"))
     description = _description_field(help_text=_("Hvad vil I sammen, og hvem skal være med?"))
     mayor_question = forms.BooleanField(
         label=_(
@@ -38,7 +26,7 @@ class MovementForm(forms.Form):
 
 
 class SpaceForm(forms.Form):
-    title = forms.CharField(label=_("Rummets navn"), max_length=200, validators=[validate_no_cpr])
+    title = free_text(_("Rummets navn"), 200)
     description = _description_field()
     visibility = forms.ChoiceField(
         label=_("Hvem kan se rummet?"),

@@ -5,18 +5,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samskab.core.fields import free_text
 from samskab.core.validators import validate_no_cpr
 from samskab.opinions.models import STATEMENT_MAX_LENGTH, ModerationMode, ModerationState
 
 
 class ConversationForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200, validators=[validate_no_cpr])
-    question = forms.CharField(
-        label=_("Spørgsmål"),
-        max_length=2000,
+    title = free_text(_("Titel"), 200)
+    question = free_text(
+        _("Spørgsmål"),
+        2000,
+        lines=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
         help_text=_("Hvad vil I gerne høre folks mening om?"),
     )
     challenge = forms.TypedChoiceField(
@@ -59,11 +59,10 @@ class ConversationForm(forms.Form):
 
 
 class StatementForm(forms.Form):
-    text = forms.CharField(
-        label=_("Dit udsagn"),
-        max_length=STATEMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
+    text = free_text(
+        _("Dit udsagn"),
+        STATEMENT_MAX_LENGTH,
+        lines=3,
         help_text=_(
             "Skriv én kort sætning, som andre kan være enige eller uenige i. Højst 280 tegn."
         ),

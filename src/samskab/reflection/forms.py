@@ -5,28 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samskab.core.validators import validate_no_cpr
+from samskab.core.fields import free_text
 from samskab.core.widgets import DkfdsCheckboxSelectMultiple, DkfdsRadioSelect
 from samskab.reflection.models import ENTRY_MAX_LENGTH, LEARNING_TEXT_MAX_LENGTH, Visibility
 
-TOO_LONG = _("Skriv højst %(limit_value)d tegn. Du har skrevet %(show_value)d.")
-
 
 class RoomForm(forms.Form):
-    title = forms.CharField(
-        label=_("Rummets navn"),
-        max_length=200,
-        validators=[validate_no_cpr],
-        error_messages={"max_length": TOO_LONG},
-    )
-    purpose = forms.CharField(
-        label=_("Hvad skal I reflektere over?"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[validate_no_cpr],
-        error_messages={"max_length": TOO_LONG},
-    )
+    title = free_text(_("Rummets navn"), 200)
+    purpose = free_text(_("Hvad skal I reflektere over?"), 2000, lines=3, required=False)
     attached = forms.ChoiceField(label=_("Rummet hører til"))
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]] | None = None, **kwargs: Any):
@@ -48,13 +34,8 @@ class MemberForm(forms.Form):
 
 class SessionForm(forms.Form):
     template = forms.ChoiceField(label=_("Skabelon"))
-    title = forms.CharField(
-        label=_("Mødets titel"),
-        max_length=200,
-        required=False,
-        validators=[validate_no_cpr],
-        help_text=_("Tom: skabelonens navn bruges."),
-        error_messages={"max_length": TOO_LONG},
+    title = free_text(
+        _("Mødets titel"), 200, required=False, help_text=_("Tom: skabelonens navn bruges.")
     )
 
     def __init__(self, *args: Any, templates: list[tuple[str, str]] | None = None, **kwargs: Any):
@@ -64,13 +45,12 @@ class SessionForm(forms.Form):
 
 class EntryForm(forms.Form):
     prompt = forms.TypedChoiceField(label=_("Spørgsmål"), coerce=int)
-    text = forms.CharField(
-        label=_("Din refleksion"),
-        max_length=ENTRY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        validators=[validate_no_cpr],
+    text = free_text(
+        _("Din refleksion"),
+        ENTRY_MAX_LENGTH,
+        lines=5,
         help_text=_("Højst 4000 tegn."),
-        error_messages={"required": _("Skriv din refleksion."), "max_length": TOO_LONG},
+        error_messages={"required": _("Skriv din refleksion.")},
     )
     visibility = forms.ChoiceField(
         label=_("Hvem kan se den?"),
@@ -90,35 +70,20 @@ class EntryForm(forms.Form):
 
 
 class LearningForm(forms.Form):
-    title = forms.CharField(
-        label=_("Titel"),
-        max_length=200,
-        validators=[validate_no_cpr],
-        error_messages={"max_length": TOO_LONG},
-    )
-    text = forms.CharField(
-        label=_("Hvad har I lært?"),
-        max_length=LEARNING_TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        validators=[validate_no_cpr],
+    title = free_text(_("Titel"), 200)
+    text = free_text(
+        _("Hvad har I lært?"),
+        LEARNING_TEXT_MAX_LENGTH,
+        lines=5,
         help_text=_("Kort og konkret, så andre kan bruge det. Højst 2000 tegn."),
-        error_messages={"max_length": TOO_LONG},
     )
-    tags = forms.CharField(
-        label=_("Emner"),
-        max_length=300,
+    tags = free_text(
+        _("Emner"),
+        300,
         required=False,
-        validators=[validate_no_cpr],
         help_text=_("Adskil med komma, fx: ældre, frivillige, inddragelse"),
-        error_messages={"max_length": TOO_LONG},
     )
-    context = forms.CharField(
-        label=_("Hvor kommer den fra?"),
-        max_length=300,
-        required=False,
-        validators=[validate_no_cpr],
-        error_messages={"max_length": TOO_LONG},
-    )
+    context = free_text(_("Hvor kommer den fra?"), 300, required=False)
     sources = forms.TypedMultipleChoiceField(
         label=_("Bygger på disse delte refleksioner"),
         required=False,
@@ -136,27 +101,10 @@ class LearningForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
-    name = forms.CharField(
-        label=_("Navn"),
-        max_length=100,
-        validators=[validate_no_cpr],
-        error_messages={"max_length": TOO_LONG},
-    )
-    description = forms.CharField(
-        label=_("Beskrivelse"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[validate_no_cpr],
-        error_messages={"max_length": TOO_LONG},
-    )
-    prompts = forms.CharField(
-        label=_("Spørgsmål"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        validators=[validate_no_cpr],
-        help_text=_("Ét spørgsmål pr. linje, højst 12."),
-        max_length=4000,
-        error_messages={"max_length": TOO_LONG},
+    name = free_text(_("Navn"), 100)
+    description = free_text(_("Beskrivelse"), 1000, lines=2, required=False)
+    prompts = free_text(
+        _("Spørgsmål"), 4000, lines=8, help_text=_("Ét spørgsmål pr. linje, højst 12.")
     )
 
     def clean_prompts(self) -> list[str]:
