@@ -44,6 +44,8 @@ APPS = [
     "reflection",
     "workshops",
     "notifications",
+    "initiatives",
+    "experiments",
 ]
 
 # Functions that change nothing, or that the system itself calls (tasks, mail, a signed token),
@@ -51,12 +53,22 @@ APPS = [
 NOT_A_PERSONS_WRITE: dict[str, str] = {
     # reads: they apply the app's own visibility rules and return data
     "challenges.schedule_ranking": "queues the background ranking; called by compare",
+    "challenges.idea_people": "read",
+    "challenges.visible_ideas": "read, checks view_challenge",
     "complexity.thresholds_for": "read",
     "complexity.rounds_of": "read",
     "complexity.my_rating": "read of the person's own rating",
     "complexity.ratings_of": "read",
     "complexity.ratings_by_round": "read",
     "complexity.assessments_for_challenge": "read, checks view_assessment",
+    "complexity.latest_zone": "read",
+    "experiments.zone_choices": "pure",
+    "experiments.assessed_zone": "read",
+    "experiments.authors_of": "read",
+    "experiments.experiments_for_initiative": "read, checks view_experiment",
+    "experiments.reviews_of": "read",
+    "experiments.counts_per_initiative": "read, of initiatives the caller chose",
+    "experiments.portfolio": "read, of initiatives the person may see",
     "notifications.digest_recipients": "read",
     "notifications.digest_due": "read, for the daily digest run",
     "notifications.mark_digest_sent": "the daily digest run's bookkeeping (no person acts)",
@@ -102,6 +114,12 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "workshops.answered_items": "read",
     "workshops.next_statement_for": "read",
     "workshops.next_pair_for": "read",
+    "initiatives.economy": "read",
+    "initiatives.economies": "read",
+    "initiatives.timeline": "read",
+    "initiatives.initiatives_for_idea": "read, filtered by view_space",
+    "initiatives.initiatives_for_challenge": "read, filtered by view_space",
+    "initiatives.commitment_history": "read",
 }
 
 
@@ -428,6 +446,18 @@ def _reflection() -> dict[str, Case]:
         "publish_learning": Case(
             "borger", "facilitator", lambda w, a: s.publish_learning(learning(w), a)
         ),
+        "add_learning_from": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.add_learning_from(
+                w.municipality,
+                a,
+                title="Fra et eksperiment",
+                text="Spørg personligt.",
+                context="Et eksperiment",
+                authors=[w.people["leder"]],
+            ),
+        ),
         "unpublish_learning": Case(
             "borger", "facilitator", lambda w, a: s.unpublish_learning(learning(w), a)
         ),
@@ -495,6 +525,242 @@ def _workshops() -> dict[str, Case]:
     }
 
 
+def _initiatives() -> dict[str, Case]:
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samskab.challenges.models import Idea
+    from samskab.initiatives import services as s
+    from samskab.initiatives.demo import TITLE
+    from samskab.initiatives.models import (
+        Agreement,
+        BudgetLine,
+        Commitment,
+        Initiative,
+        Milestone,
+        Partner,
+    )
+
+    def initiative(w: World) -> Initiative:
+        return _first(Initiative, title=TITLE)
+
+    def partner(w: World, key: str) -> Partner:
+        return _first(Partner, initiative=initiative(w), organisation=w.organisations[key])
+
+    def commitment(w: World, kind: str, key: str) -> Commitment:
+        return _first(Commitment, partner=partner(w, key), kind=kind)
+
+    def line(w: World) -> BudgetLine:
+        return _first(BudgetLine, initiative=initiative(w))
+
+    def agreement(w: World) -> Agreement:
+        return s.save_agreement(
+            partner(w, "business"),
+            w.people["facilitator"],
+            purpose="Transport",
+            starts_on=date(2026, 1, 1),
+        )
+
+    return {
+        "create_initiative": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.create_initiative(
+                a, space=w.spaces["Ensomhed blandt ældre"], title="Et nyt initiativ"
+            ),
+        ),
+        "update_initiative": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.update_initiative(
+                initiative(w),
+                a,
+                title="Ny titel",
+                purpose="",
+                target_group="",
+                starts_on=None,
+                ends_on=None,
+            ),
+        ),
+        "set_status": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.set_status(initiative(w), a, status="advanced"),
+        ),
+        "link_idea": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.link_idea(
+                initiative(w), a, _first(Idea, title="Gå-makkere fra nabolaget")
+            ),
+        ),
+        "add_milestone": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.add_milestone(initiative(w), a, title="Ny", due_on=date(2026, 6, 1)),
+        ),
+        "reach_milestone": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.reach_milestone(
+                _first(Milestone, initiative=initiative(w), reached_on__isnull=True),
+                a,
+                reached_on=date(2026, 1, 1),
+            ),
+        ),
+        "add_document": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.add_document(
+                initiative(w), a, title="Referat", file=SimpleUploadedFile("r.txt", b"Referat")
+            ),
+        ),
+        "add_partner": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.add_partner(
+                initiative(w),
+                a,
+                organisation=w.organisations["youth"],
+                contact=w.people["medarbejder"],
+            ),
+        ),
+        "save_agreement": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.save_agreement(
+                partner(w, "business"), a, purpose="Transport", starts_on=date(2026, 1, 1)
+            ),
+        ),
+        "sign_agreement": Case(
+            "borger",
+            "virksomhed",
+            lambda w, a: s.sign_agreement(w.prepared, a, side="partner"),
+            setup=agreement,
+        ),
+        "set_part": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.set_part(
+                initiative(w),
+                a,
+                title="Ny del",
+                assignments={partner(w, "business"): "responsible"},
+            ),
+        ),
+        "add_budget_line": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.add_budget_line(
+                initiative(w), a, title="Kaffe", amount=Decimal("500.00")
+            ),
+        ),
+        "approve_budget_line": Case(
+            "facilitator",
+            "leder",
+            lambda w, a: s.approve_budget_line(w.prepared, a),
+            setup=lambda w: s.add_budget_line(
+                initiative(w), w.people["facilitator"], title="Kaffe", amount=Decimal("500.00")
+            ),
+        ),
+        "commit": Case(
+            "forening",
+            "virksomhed",
+            lambda w, a: s.commit(
+                initiative(w),
+                a,
+                partner=partner(w, "business"),
+                kind="money",
+                quantity=Decimal("1000.00"),
+                budget_line=line(w),
+            ),
+        ),
+        "correct_commitment": Case(
+            "forening",
+            "virksomhed",
+            lambda w, a: s.correct_commitment(
+                commitment(w, "money", "business"), a, quantity=Decimal("9000.00"), reason="Mindre"
+            ),
+        ),
+        "record_actual": Case(
+            "forening",
+            "virksomhed",
+            lambda w, a: s.record_actual(
+                commitment(w, "money", "business"), a, quantity=Decimal("2500.00")
+            ),
+        ),
+        "withdraw_commitment": Case(
+            "forening",
+            "virksomhed",
+            lambda w, a: s.withdraw_commitment(
+                commitment(w, "money", "business"), a, reason="Ikke længere"
+            ),
+        ),
+        # The association's chair committed its hours, so she may not sign them off herself.
+        "sign_off_commitment": Case(
+            "forening",
+            "leder",
+            lambda w, a: s.sign_off_commitment(commitment(w, "hours", "association"), a),
+        ),
+    }
+
+
+def _experiments() -> dict[str, Case]:
+    from samskab.experiments import services as s
+    from samskab.experiments.models import Experiment
+
+    def experiment(w: World) -> Experiment:
+        return _first(Experiment, municipality=w.municipality)
+
+    def design(w: World, a: Any) -> Experiment:
+        return s.design_experiment(
+            experiment(w).initiative,
+            a,
+            title="Nyt forsøg",
+            hypothesis="Hvis vi spørger, kommer de.",
+            signals="Hvor mange kommer.",
+            amplify_when="Mange kommer.",
+            dampen_when="Få kommer.",
+            stop_when="Ingen kommer.",
+            review_on=timezone.localdate() + timedelta(days=7),
+            zone=4,
+        )
+
+    def update(w: World, a: Any) -> Experiment:
+        fresh = w.prepared
+        return s.update_experiment(
+            fresh,
+            a,
+            title="Nyt navn",
+            hypothesis=fresh.hypothesis,
+            signals=fresh.signals,
+            amplify_when=fresh.amplify_when,
+            dampen_when=fresh.dampen_when,
+            stop_when=fresh.stop_when,
+            review_on=fresh.review_on,
+            zone=3,
+        )
+
+    return {
+        "design_experiment": Case("borger", "facilitator", design),
+        "update_experiment": Case(
+            "borger", "facilitator", update, setup=lambda w: design(w, w.people["facilitator"])
+        ),
+        "review_experiment": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.review_experiment(
+                experiment(w), a, decision="stop", sensed="Ingen kom."
+            ),
+        ),
+        "publish_learning": Case(
+            "borger", "facilitator", lambda w, a: s.publish_learning(experiment(w), a)
+        ),
+    }
+
+
 def _notifications() -> dict[str, Case]:
     from samskab.notifications import services as s
 
@@ -520,6 +786,8 @@ CASES: dict[str, dict[str, Case]] = {
     "reflection": _reflection(),
     "workshops": _workshops(),
     "notifications": _notifications(),
+    "initiatives": _initiatives(),
+    "experiments": _experiments(),
 }
 
 

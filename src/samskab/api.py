@@ -12,6 +12,8 @@ from ninja.parser import Parser
 from samskab.challenges.api import router as challenges_router
 from samskab.complexity.api import router as complexity_router
 from samskab.core.errors import ServiceError
+from samskab.experiments.api import router as experiments_router
+from samskab.initiatives.api import router as initiatives_router
 from samskab.municipalities.api import router as municipalities_router
 from samskab.opinions.api import router as opinions_router
 from samskab.reflection.api import router as reflection_router
@@ -79,3 +81,5 @@ api.add_router("/", opinions_router)
 api.add_router("/", complexity_router)
 api.add_router("/", reflection_router)
 api.add_router("/", workshops_router)
+api.add_router("/", initiatives_router)
+api.add_router("/", experiments_router)

@@ -238,6 +238,9 @@ SAMSKAB_MIN_GROUP_SIZE = env.int("MIN_GROUP_SIZE", 5, minimum=2)
 # Days after a workshop ends before the guest accounts made for it are anonymised.
 SAMSKAB_WORKSHOP_GUEST_DAYS = env.int("WORKSHOP_GUEST_DAYS", 30, minimum=1)
 
+# Days before an experiment's review date that its designer and reviewers are reminded.
+SAMSKAB_EXPERIMENT_REMINDER_DAYS = env.int("EXPERIMENT_REMINDER_DAYS", 3, minimum=1)
+
 SAMSKAB_DEFAULT_ACCESSIBILITY_URL = "/tilgaengelighed/"
 
 LOGGING = {

@@ -20,6 +20,8 @@ urlpatterns = [
     path("kommuner/", include("samskab.opinions.urls")),
     path("kommuner/", include("samskab.complexity.urls")),
     path("kommuner/", include("samskab.reflection.urls")),
+    path("kommuner/", include("samskab.initiatives.urls")),
+    path("kommuner/", include("samskab.experiments.urls")),
     path("kommuner/", include("samskab.municipalities.urls")),
     path("", include("samskab.workshops.urls")),
     path("api/", api.urls),

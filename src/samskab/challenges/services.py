@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from samskab.accounts.models import Organisation
 from samskab.challenges import phases
 from samskab.challenges.access import get_challenge_or_404 as get_challenge_or_404
+from samskab.challenges.access import ideas_for as ideas_for
 from samskab.challenges.models import (
     CURRENT_COMPARISON,
     Category,
@@ -213,9 +214,7 @@ def set_outcome(idea: Idea, actor: Any, *, outcome: str, note: str = "") -> None
         idea.outcome, idea.outcome_note = outcome, note
         idea.save(update_fields=["outcome", "outcome_note"])
         record(idea.municipality_id, actor, "idea.outcome", idea, outcome=outcome)
-        people = {s.person for s in idea.supports.select_related("person")}
-        if idea.author is not None:
-            people.add(idea.author)
+        people = idea_people([idea])
         label = Outcome(outcome)
         for person in people:
             notify(
@@ -230,6 +229,23 @@ def set_outcome(idea: Idea, actor: Any, *, outcome: str, note: str = "") -> None
                     ),
                 ),
             )
+
+
+def idea_people(ideas: list[Idea]) -> set[Any]:
+    """Whom to tell what becomes of these ideas: their authors and supporters (two queries)."""
+    ids = [idea.pk for idea in ideas]
+    people = {s.person for s in Support.objects.filter(idea__in=ids).select_related("person")}
+    people.update(i.author for i in Idea.objects.filter(pk__in=ids).select_related("author"))
+    people.discard(None)
+    return people
+
+
+def visible_ideas(user: Any, challenge: Challenge, ids: list[int]) -> list[Idea]:
+    """The ideas with these ids in the challenge that the person may see (none if they may not
+    see the challenge), in one query."""
+    if not user.has_perm("challenges.view_challenge", challenge):
+        return []
+    return list(ideas_for(user, challenge).filter(pk__in=ids).select_related("challenge"))
 
 
 # --- support -----------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from samskab.core.errors import ServiceError
 from samskab.core.feedback import attempt, form_errors
 from samskab.municipalities.access import get_space_or_404, municipality_view, visible_spaces
 from samskab.municipalities.models import Municipality
-from samskab.municipalities.panels import CHALLENGE_PANELS, panels_for
+from samskab.municipalities.panels import CHALLENGE_PANELS, IDEA_PANELS, panels_for
 
 SORTS = {
     "nyeste": "-created_at",
@@ -247,6 +247,7 @@ def idea_detail(
                 initial={"outcome": item.outcome, "note": item.outcome_note}
             ),
             "moderation_form": ModerationForm(),
+            "idea_panels": panels_for(request, item, IDEA_PANELS),
         },
     )
 

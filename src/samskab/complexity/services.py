@@ -215,6 +215,20 @@ def ratings_by_round(rounds: list[AssessmentRound]) -> dict[int, list[Rating]]:
     return grouped
 
 
+def latest_zone(challenge: Challenge) -> int | None:
+    """The zone (1–5) the challenge's newest answered round places it in, or None before anyone
+    has answered. Call inside the challenge's municipality scope."""
+    newest = (
+        AssessmentRound.objects.filter(challenge=challenge, ratings__isnull=False)
+        .order_by("-number")
+        .first()
+    )
+    if newest is None:
+        return None
+    summary = summarise(ratings_of(newest), thresholds_for(challenge.municipality_id))
+    return int(summary.overall.zone) if summary is not None else None
+
+
 def assessments_for_challenge(challenge: Challenge, user: Any) -> list[AssessmentRound]:
     """The assessment rounds of a challenge, for the challenge page to link to.
 

@@ -24,6 +24,13 @@ SPACE_PANELS: list[Panel] = []
 # capability's models.
 CHALLENGE_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
 MOVEMENT_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
+# (request, idea): what other apps show on an idea's page (initiatives: what became of it).
+IDEA_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
+# (request, initiative): what other apps show on an initiative's page (experiments: its probes).
+INITIATIVE_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
+# (initiatives on a page) -> (heading, {initiative id: cell}): columns other apps add to the
+# accountability page (experiments: how many, and how they went), in one query per column.
+INITIATIVE_COLUMNS: list[Callable[[list[Any]], tuple[str, dict[int, str]]]] = []
 MOVEMENT_STARTERS: list[Callable[[Movement, Any], object]] = []
 
 

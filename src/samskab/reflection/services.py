@@ -601,6 +601,17 @@ def workshop_answers(session_id: int, prompt_index: int, origin: str) -> Worksho
 # --------------------------------------------------------------------------------------------
 
 
+def _clean_learning(
+    title: str, text: str, tags: list[str] | str, context: str
+) -> tuple[str, str, list[str]]:
+    title = clean_free_text(title, limit=200, empty=_("Giv læringen en titel."))
+    text = clean_free_text(text, limit=LEARNING_TEXT_MAX_LENGTH, empty=_("Skriv selve læringen."))
+    cleaned_tags = search.clean_tags(tags)
+    if contains_cpr(context) or any(contains_cpr(t) for t in cleaned_tags):
+        raise ServiceError(str(CPR_MESSAGE))
+    return title, text, cleaned_tags
+
+
 def create_learning(
     municipality: Municipality,
     actor: Any,
@@ -620,14 +631,48 @@ def create_learning(
         raise ServiceError(_("Kun de, der leder rummet, kan skrive en læring."))
     if room is not None and room.municipality_id != municipality.pk:
         raise ServiceError(_("Vælg et rum i kommunen."))
-    title = clean_free_text(title, limit=200, empty=_("Giv læringen en titel."))
-    text = clean_free_text(text, limit=LEARNING_TEXT_MAX_LENGTH, empty=_("Skriv selve læringen."))
-    tags = search.clean_tags(tags)
-    if contains_cpr(context) or any(contains_cpr(t) for t in tags):
-        raise ServiceError(str(CPR_MESSAGE))
+    title, text, tags = _clean_learning(title, text, tags, context)
     for entry in source_entries:
         if entry.visibility != Visibility.SHARED or (room and entry.session.room_id != room.pk):
             raise ServiceError(_("En læring kan kun bygge på refleksioner, der er delt i rummet."))
+    authors = {e.author_id for e in source_entries}
+    return _store_learning(municipality, actor, title, text, tags, context, room, authors)
+
+
+def add_learning_from(
+    municipality: Municipality,
+    actor: Any,
+    *,
+    title: str,
+    text: str,
+    context: str,
+    authors: list[User],
+    tags: list[str] | str = (),
+) -> Learning:
+    """A learning that grew outside a room, from work `authors` did (an experiment's design and
+    reviews, say): in the municipality's library at once and, as for a room's learnings, shared
+    with other municipalities only when every author says yes. The actor is one of the authors,
+    or runs the municipality's processes."""
+    author_ids = {a.pk for a in authors if a is not None}
+    if not (
+        _may(actor, "reflection.add_learning", municipality)
+        or (_actor(actor) is not None and actor.pk in author_ids)
+    ):
+        raise ServiceError(_("Kun dem, der stod for arbejdet, kan lægge læringen i biblioteket."))
+    title, text, tags = _clean_learning(title, text, tags, context)
+    return _store_learning(municipality, actor, title, text, tags, context, None, author_ids)
+
+
+def _store_learning(
+    municipality: Municipality,
+    actor: Any,
+    title: str,
+    text: str,
+    tags: list[str],
+    context: str,
+    room: Room | None,
+    authors: set[int],
+) -> Learning:
     with transaction.atomic():
         learning = Learning.objects.create(
             municipality=municipality,
@@ -639,7 +684,6 @@ def create_learning(
             search_text=search.search_text(title, text, tags),
             created_by=_actor(actor),
         )
-        authors = {e.author_id for e in source_entries}
         if _actor(actor) is not None:
             authors.add(actor.pk)
         for person_id in sorted(authors):

@@ -1,0 +1,65 @@
+"""Experiments as CSV (Danish Excel opens it right: UTF-8 with BOM, `;`, Danish headers) and as
+JSON with the same columns under English keys. No person is named: an export is read by many."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from samskab.analysis.stacey import Zone
+from samskab.complexity.services import zone_name
+from samskab.core.exports import neutralise_cell
+from samskab.experiments.models import Experiment
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def _columns() -> list[tuple[str, str, Callable[[Experiment], Any]]]:
+    return [
+        ("id", _("Nummer"), lambda e: e.pk),
+        ("initiative_id", _("Initiativ nummer"), lambda e: e.initiative_id),
+        ("initiative", _("Initiativ"), lambda e: e.initiative.title),
+        ("title", _("Titel"), lambda e: e.title),
+        ("zone", _("Zone"), lambda e: e.zone),
+        ("zone_name", _("Zonens navn"), lambda e: zone_name(Zone(e.zone))),
+        ("status", _("Status"), lambda e: e.status),
+        ("status_name", _("Status (tekst)"), lambda e: str(e.get_status_display())),
+        ("hypothesis", _("Hypotese"), lambda e: e.hypothesis),
+        ("signals", _("Tegn vi holder øje med"), lambda e: e.signals),
+        ("amplify_when", _("Forstærk, hvis"), lambda e: e.amplify_when),
+        ("dampen_when", _("Dæmp, hvis"), lambda e: e.dampen_when),
+        ("stop_when", _("Stop, hvis"), lambda e: e.stop_when),
+        (
+            "review_on",
+            _("Næste opfølgning"),
+            lambda e: e.review_on.isoformat() if e.review_on else "",
+        ),
+        ("outcome", _("Resultat"), lambda e: e.outcome),
+        ("learning", _("Læring"), lambda e: e.learning),
+        ("created_at", _("Oprettet"), lambda e: _iso(e.created_at)),
+        ("url", _("Link"), lambda e: settings.SITE_URL + e.get_absolute_url()),
+    ]
+
+
+def as_json(experiments: Iterable[Experiment]) -> list[dict[str, Any]]:
+    columns = _columns()
+    return [{key: get(e) for key, _header, get in columns} for e in experiments]
+
+
+def as_csv(experiments: Iterable[Experiment]) -> str:
+    """The CSV text, starting with the byte-order mark Excel needs to read UTF-8."""
+    columns = _columns()
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([header for _key, header, _get in columns])
+    for e in experiments:
+        writer.writerow([neutralise_cell(get(e)) for _key, _header, get in columns])
+    return out.getvalue()

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InitiativesConfig(AppConfig):
+    name = "samskab.initiatives"
+    label = "initiatives"
+    verbose_name = _("Samskabelsesinitiativer")
+
+    def ready(self) -> None:
+        from samskab.accounts.personal_data import EXPORTERS
+        from samskab.demo.content import EXTENSIONS
+        from samskab.initiatives.demo import load_initiatives_demo
+        from samskab.initiatives.panels import challenge_panel, idea_panel, movement_panel
+        from samskab.initiatives.personal_data import export
+        from samskab.municipalities.panels import CHALLENGE_PANELS, IDEA_PANELS, MOVEMENT_PANELS
+
+        EXPORTERS["initiatives"] = export
+        if load_initiatives_demo not in EXTENSIONS:
+            EXTENSIONS.append(load_initiatives_demo)
+        for registry, panel in (
+            (CHALLENGE_PANELS, challenge_panel),
+            (IDEA_PANELS, idea_panel),
+            (MOVEMENT_PANELS, movement_panel),
+        ):
+            if panel not in registry:
+                registry.append(panel)
