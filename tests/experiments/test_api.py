@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_scopes import scope
 
 from samskab.experiments import services
@@ -81,3 +83,75 @@ def test_the_api_list_is_query_flat(town_a, client):
     for k in range(10):
         design(make_initiative(town_a, title=f"I{k}"), town_a.owner, title=f"E{k}")
     assert count() == few
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+def _design_payload(**changes) -> dict:
+    payload = {
+        "title": "Spisning om torsdagen",
+        "hypothesis": "Hvis vi inviterer personligt, kommer flere ældre.",
+        "signals": "Hvor mange kommer igen.",
+        "amplify_when": "Mindst 15 kommer.",
+        "dampen_when": "Færre end 8 kommer.",
+        "stop_when": "Ingen nye efter fire gange.",
+        "review_on": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "zone": 4,
+    }
+    return payload | changes
+
+
+def _write(town, initiative, path: str = "") -> str:
+    base = f"/api/municipalities/{town.municipality.code}"
+    return f"{base}/initiatives/{initiative.pk}/experiments{path}"
+
+
+def test_design_over_the_api(towns, client, initiative):
+    town_a, town_b = towns
+    url = _write(town_a, initiative)
+    assert client.post(url, _design_payload(), content_type="application/json").status_code == 401
+    client.force_login(town_a.member)
+    refused = client.post(url, _design_payload(), content_type="application/json")
+    assert refused.status_code == 400 and isinstance(refused.json()["detail"], str)
+    client.force_login(town_b.owner)
+    assert (
+        client.post(
+            _write(town_b, initiative), _design_payload(), content_type="application/json"
+        ).status_code
+        == 404
+    )
+    client.force_login(town_a.owner)
+    missing = client.post(url, _design_payload(stop_when=""), content_type="application/json")
+    assert missing.status_code == 400 and "stop_when" in missing.json()["detail"]
+    made = client.post(url, _design_payload(), content_type="application/json")
+    assert made.status_code == 201, made.content
+    assert made.json()["zone"] == 4 and made.json()["reviews"] == []
+    with scope(municipality=town_a.municipality):
+        assert services.visible_experiments(town_a.owner, town_a.municipality).count() == 1
+
+
+def test_review_over_the_api(towns, client, experiment):
+    town_a, town_b = towns
+    url = _write(town_a, experiment.initiative, f"/{experiment.pk}/reviews")
+    client.force_login(town_a.member)
+    assert client.post(url, {"decision": "stop"}, content_type="application/json").status_code in (
+        400,
+        403,
+        404,
+    )
+    client.force_login(town_a.owner)
+    going_on = client.post(url, {"decision": "continue"}, content_type="application/json")
+    assert going_on.status_code == 400  # going on needs a new review date
+    unknown = client.post(url, {"decision": "maybe"}, content_type="application/json")
+    assert unknown.status_code == 400
+    done = client.post(
+        url, {"decision": "stop", "sensed": "Ingen kom."}, content_type="application/json"
+    )
+    assert done.status_code == 201, done.content
+    assert [r["decision"] for r in done.json()["reviews"]] == ["stop"]
+    client.force_login(town_b.owner)
+    other = _write(town_b, experiment.initiative, f"/{experiment.pk}/reviews")
+    assert (
+        client.post(other, {"decision": "stop"}, content_type="application/json").status_code == 404
+    )

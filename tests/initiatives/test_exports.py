@@ -104,3 +104,17 @@ def test_export_is_query_flat(world):
     from tests.helpers import assert_flat_query_count
 
     assert_flat_query_count(fetch, add)
+
+
+def test_budget_lines_and_actual_quantities_are_exported_for_the_round_trip(world, client):
+    made = with_economy(world)
+    with scope(municipality=world.municipality):
+        services.record_actual(made["hours"], world.chair, quantity=Decimal("7.5"))
+    budget = rows(client.get(export_url(world, "budget.csv")).content)
+    assert budget[0] == ["id", "initiativ", "titel", "beløb (kr.)"]
+    assert budget[1][1:] == [str(world.initiative.pk), "Mad", "100000,00"]
+    commitments = rows(client.get(export_url(world, "tilsagn.csv")).content)
+    hours = dict(zip(commitments[0], commitments[1], strict=True))
+    assert hours["faktisk mængde"] == "7,50" and hours["faktisk (kr.)"] == "1875,00"
+    data = json.loads(client.get(export_url(world, "json")).content)
+    assert data["budget_lines"][0]["amount"] == "100000.00"

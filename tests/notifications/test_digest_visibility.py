@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 from samskab.accounts.models import Membership, Role
 from samskab.challenges.digest import compose_digests, send_digests
 from samskab.challenges.models import Challenge, Comment
+from samskab.initiatives.models import Initiative, InitiativeIdea, Update
 from tests.challenges.conftest import add_idea
 from tests.complexity.conftest import make_challenge
 from tests.conftest import give_role, make_person
@@ -62,7 +63,8 @@ def test_a_challenge_awaiting_approval_stays_out_of_a_citizens_digest(town_a):
 
 def _world(town, people: int, challenges: int, prefix: str) -> None:
     """`people` participants, each taking part in `challenges` challenges (public and staff-only)
-    where someone else wrote something new."""
+    where someone else wrote something new, and an initiative carrying their ideas there whose
+    status changed."""
     participants = []
     for k in range(people):
         person = make_person(f"{prefix}{k}@kbh.test", f"Deltager {k}")
@@ -73,8 +75,26 @@ def _world(town, people: int, challenges: int, prefix: str) -> None:
         space = town.staff_space if k % 2 else town.public_space
         challenge = make_challenge(town, space=space, title=f"Udfordring {k}")
         news = add_idea(challenge, town.owner, f"Nyt {k}")
+        with scopes_disabled():
+            initiative = Initiative.objects.create(
+                municipality=town.municipality,
+                space=space,
+                challenge=challenge,
+                title=f"Tiltag {k}",
+            )
+            Update.objects.create(
+                municipality=town.municipality,
+                initiative=initiative,
+                status="started",
+                progress=25,
+                by=town.owner,
+            )
         for person in participants:
-            add_idea(challenge, person, f"Idé {k}")
+            idea = add_idea(challenge, person, f"Idé {k}")
+            with scopes_disabled():
+                InitiativeIdea.objects.create(
+                    municipality=town.municipality, initiative=initiative, idea=idea
+                )
             with scopes_disabled():
                 Comment.objects.create(
                     municipality=town.municipality, idea=news, author=person, body="Godt."
@@ -84,6 +104,10 @@ def _world(town, people: int, challenges: int, prefix: str) -> None:
 def _compose_queries(town, people: int, challenges: int, prefix: str) -> tuple[int, int]:
     _world(town, people, challenges, prefix)
     queries, digests = count_queries(compose_digests)
+    # Every participant hears of the initiatives too, so their section is counted.
+    assert all(
+        "Tiltag" in digest.body for digest in digests if digest.person.email.startswith(prefix)
+    )
     return queries, len(digests)
 
 
@@ -93,6 +117,7 @@ def test_the_digest_costs_the_same_queries_for_more_people_or_challenges(
 ):
     small, sent_small = _compose_queries(town_a, 2, 2, "small")
     with scopes_disabled():
+        Initiative.objects.all().delete()
         Challenge.objects.all().delete()
     large, sent_large = _compose_queries(town_a, people, challenges, "large")
     assert sent_small >= 2 and sent_large >= 2

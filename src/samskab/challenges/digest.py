@@ -1,6 +1,7 @@
 """The daily digest: what happened yesterday in the challenges a person takes part in.
 
 A person takes part in a challenge when they wrote, supported or commented on an idea in it.
+Apps built on challenges add their own news through notifications.DIGEST_SECTIONS.
 Run `samskab send_digests` once a day (cron or a systemd timer); each mail goes out through a
 background task, and `last_digest_at` stops a second run the same day from sending twice.
 
@@ -28,6 +29,7 @@ from samskab.challenges.models import Challenge, Comment, Idea, Support, Visibil
 from samskab.municipalities.models import Municipality
 from samskab.notifications.models import Kind
 from samskab.notifications.services import (
+    DIGEST_SECTIONS,
     digest_due,
     digest_recipients,
     mark_digest_sent,
@@ -127,7 +129,20 @@ def _sections_in(
     return found
 
 
-def _body(sections: list[tuple[Challenge, int, int]]) -> str:
+def _other_sections(people: list[User], since: dict[int, datetime]) -> dict[int, list[str]]:
+    """The lines of the sections other apps registered (notifications.DIGEST_SECTIONS), per
+    person. Their news lives in tables this app does not know, so every municipality is asked."""
+    lines: dict[int, list[str]] = defaultdict(list)
+    if not DIGEST_SECTIONS:
+        return lines
+    for municipality in Municipality.objects.order_by("pk"):
+        for section in DIGEST_SECTIONS:
+            for person_id, found in section(municipality, people, since).items():
+                lines[person_id].extend(found)
+    return lines
+
+
+def _body(sections: list[tuple[Challenge, int, int]], others: list[str]) -> str:
     parts = [
         _("%(title)s: %(ideas)d nye idéer og %(comments)d nye kommentarer.\n%(link)s")
         % {
@@ -137,7 +152,7 @@ def _body(sections: list[tuple[Challenge, int, int]]) -> str:
             "link": settings.SITE_URL + challenge.get_absolute_url(),
         }
         for challenge, ideas, comments in sections
-    ]
+    ] + others
     return _("Her er det nye fra det seneste døgn:") + "\n\n" + "\n\n".join(parts)
 
 
@@ -151,12 +166,14 @@ def _compose(now: datetime) -> tuple[list[User], list[Digest]]:
     for municipality in _municipalities_with_news(earliest):
         for person_id, sections in _sections_in(municipality, due, since, earliest).items():
             per_person[person_id].extend(sections)
+    others = _other_sections(due, since)
     digests = []
     for person in due:
-        if not per_person.get(person.pk):
+        if not per_person.get(person.pk) and not others.get(person.pk):
             continue
         with translation.override(person.language):
-            digests.append(Digest(person, _("Nyt fra Samskab"), _body(per_person[person.pk])))
+            body = _body(per_person.get(person.pk, []), others.get(person.pk, []))
+            digests.append(Digest(person, _("Nyt fra Samskab"), body))
     return due, digests
 
 

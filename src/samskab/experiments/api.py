@@ -1,4 +1,4 @@
-"""Experiments over the API: the same access helpers and reads as the pages, and the
+"""Experiments over the API: the same access helpers, forms and services as the pages, and the
 portfolio's experiments as CSV and JSON (one set of columns, see exports)."""
 
 from __future__ import annotations
@@ -7,9 +7,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
 
+from samskab.analysis.stacey import Zone
+from samskab.complexity.services import zone_name
 from samskab.experiments import exports, services
+from samskab.experiments.forms import DesignForm, ReviewForm
+from samskab.initiatives.services import get_initiative_or_404
 from samskab.municipalities.access import municipality_scope
 
 router = Router(tags=["experiments"])
@@ -120,3 +125,88 @@ def get_experiment(request: HttpRequest, code: str, experiment_id: int) -> dict[
             for r in services.reviews_of(found)
         ]
         return out
+
+
+# -- writes ----------------------------------------------------------------------------------
+# The form checks the shape, the service decides who may: its refusal is a 400 in Danish.
+
+
+class Message(Schema):
+    detail: Any
+
+
+class DesignIn(Schema):
+    title: str
+    hypothesis: str
+    signals: str
+    amplify_when: str
+    dampen_when: str
+    stop_when: str
+    review_on: date
+    zone: int | None = None  # without one, the zone the challenge was last assessed in
+
+
+class ReviewIn(Schema):
+    decision: str
+    sensed: str = ""
+    outcome: str = ""
+    learning: str = ""
+    next_review_on: date | None = None
+
+
+WRITE = {200: ExperimentDetailOut, 201: ExperimentDetailOut, 400: Message, 401: Message}
+WRITE |= {403: Message, 404: Message}
+
+
+def _data(payload: Schema) -> dict[str, Any]:
+    return {k: "" if v is None else v for k, v in payload.dict().items()}
+
+
+def _saved(request: HttpRequest, code: str, form: Any, save: Any, status: int) -> Any:
+    if not form.is_valid():
+        return Status(400, {"detail": form.errors.get_json_data()})
+    found = save(form.cleaned_data)
+    return Status(status, get_experiment(request, code, found.pk))
+
+
+@router.post(M + "/initiatives/{initiative_id}/experiments", auth=django_auth, response=WRITE)
+def design_experiment(
+    request: HttpRequest, code: str, initiative_id: int, payload: DesignIn
+) -> Any:
+    """A safe-to-fail experiment in the initiative, for those who lead it."""
+    with municipality_scope(code) as municipality:
+        found = get_initiative_or_404(request.user, municipality, initiative_id)
+        assessed = services.assessed_zone(found)
+        form = DesignForm(
+            _data(payload),
+            zones=services.zone_choices(),
+            assessed=zone_name(Zone(assessed)) if assessed else "",
+        )
+        return _saved(
+            request,
+            code,
+            form,
+            lambda data: services.design_experiment(found, request.user, **data),
+            201,
+        )
+
+
+@router.post(
+    M + "/initiatives/{initiative_id}/experiments/{experiment_id}/reviews",
+    auth=django_auth,
+    response=WRITE,
+)
+def review_experiment(
+    request: HttpRequest, code: str, initiative_id: int, experiment_id: int, payload: ReviewIn
+) -> Any:
+    """Sense and respond: go on, amplify, dampen or stop."""
+    with municipality_scope(code) as municipality:
+        found = services.get_experiment_or_404(
+            request.user, municipality, initiative_id, experiment_id
+        )
+
+        def save(data: dict[str, Any]) -> Any:
+            services.review_experiment(found, request.user, **data)
+            return found
+
+        return _saved(request, code, ReviewForm(_data(payload)), save, 201)

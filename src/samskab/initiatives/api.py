@@ -9,23 +9,39 @@ import json
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tasks.base import TaskResultStatus
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from samskab.accounts.models import Organisation
 from samskab.analysis.economy import Economy
+from samskab.core.errors import ServiceError
 from samskab.initiatives import exports, forms, services
 from samskab.initiatives.access import (
+    get_budget_line_or_404,
+    get_commitment_or_404,
     get_initiative_or_404,
+    get_milestone_or_404,
+    get_part_or_404,
+    get_partner_or_404,
     initiatives_for,
     spaces_to_start_in,
 )
 from samskab.initiatives.import_tasks import import_initiatives
-from samskab.initiatives.models import BudgetLine, Milestone, Partner, WorkPart
+from samskab.initiatives.models import (
+    BudgetLine,
+    Commitment,
+    Document,
+    Initiative,
+    Milestone,
+    Partner,
+    WorkPart,
+)
 from samskab.municipalities.access import municipality_scope
 
 router = Router(tags=["initiatives"])
@@ -366,3 +382,499 @@ def set_status(request: HttpRequest, code: str, initiative_id: int, payload: Sta
         services.set_status(found, request.user, **form.cleaned_data)
         found.refresh_from_db()
         return _summary(found, services.economy(found))
+
+
+# -- writes: the same forms and services as the pages -----------------------------------------
+# A form checks the shape (an amount is a string with at most two decimals, a date a date) and
+# the service decides who may and why not: its refusal is a 400 with the Danish reason.
+
+C = M + "/{initiative_id}"
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_on: date
+    description: str = ""
+
+
+class ReachIn(Schema):
+    reached_on: date
+
+
+class PartnerIn(Schema):
+    contact: str  # the contact person's e-mail; they must have an account
+    organisation_id: int | None = None
+
+
+class AgreementIn(Schema):
+    purpose: str
+    starts_on: date
+    target_group: str = ""
+    tasks: str = ""
+    volunteer_boundary: str = ""
+    ends_on: date | None = None
+    termination: str = ""
+    personal_data: str = ""
+    works_with_children: bool = False
+    child_certificates_checked: bool = False
+
+
+class AgreementOut(Schema):
+    partner_id: int
+    version: int
+    purpose: str
+    starts_on: date
+    ends_on: date | None
+    signed_for_municipality: bool
+    signed_for_partner: bool
+
+
+class SignIn(Schema):
+    side: str  # "municipality" or "partner"
+
+
+class PartIn(Schema):
+    title: str
+    description: str = ""
+    roles: dict[int, str]  # partner id → ansvarlig/bidragyder/rådgiver/informeret (its value)
+
+
+class BudgetLineIn(Schema):
+    title: str
+    amount: str
+
+
+class BudgetLineOut(Schema):
+    id: int
+    title: str
+    amount: str
+    approved: bool
+
+
+class CommitmentIn(Schema):
+    partner_id: int
+    kind: str
+    quantity: str
+    hour_rate: str | None = None
+    budget_line_id: int | None = None
+    description: str = ""
+    valuation_rule: str = ""
+    evidence_id: int | None = None
+
+
+class CorrectionIn(Schema):
+    quantity: str
+    reason: str
+    hour_rate: str | None = None
+
+
+class ActualIn(Schema):
+    quantity: str
+    reason: str = ""
+    evidence_id: int | None = None
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+class EntryOut(Schema):
+    seq: int
+    action: str
+    planned_quantity: str
+    actual_quantity: str | None
+    hour_rate: str | None
+    planned_value: str
+    actual_value: str | None
+    withdrawn: bool
+    reason: str
+    by: str
+    at: Any
+
+
+class CommitmentOut(Schema):
+    id: int
+    partner_id: int
+    partner: str
+    kind: str
+    budget_line_id: int | None
+    description: str
+    valuation_rule: str
+    history: list[EntryOut]
+
+
+def _write(schema: Any) -> dict[int, Any]:
+    """The answers a write can give: what it made (200 or 201), or why not."""
+    return {200: schema, 201: schema, 400: Message, 401: Message, 403: Message, 404: Message}
+
+
+def _data(payload: Schema) -> dict[str, Any]:
+    # Form data as the pages post it: no value is an empty field.
+    return {k: "" if v is None else v for k, v in payload.dict().items()}
+
+
+def _saved(form: Any, save: Any, out: Any, status: int = 200) -> Any:
+    """Check the form, then let the service decide; what it made, rendered by `out`."""
+    if not form.is_valid():
+        return Status(400, {"detail": form.errors.get_json_data()})
+    return Status(status, out(save(form.cleaned_data)))
+
+
+def _milestone(m: Milestone) -> dict[str, Any]:
+    return {"id": m.pk, "title": m.title, "due_on": m.due_on, "reached_on": m.reached_on}
+
+
+def _partner(p: Partner) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "name": partner_name(p),
+        "organisation_id": p.organisation_id,
+        "contact": p.contact.public_name if p.contact else "",
+        "is_municipal": p.is_municipal,
+        "agreement_signed": _signed(p),
+    }
+
+
+def _agreement(a: Any) -> dict[str, Any]:
+    return {
+        "partner_id": a.partner_id,
+        "version": a.version,
+        "purpose": a.purpose,
+        "starts_on": a.starts_on,
+        "ends_on": a.ends_on,
+        "signed_for_municipality": a.signed_for_municipality_at is not None,
+        "signed_for_partner": a.signed_for_partner_at is not None,
+    }
+
+
+def _part(part: WorkPart) -> dict[str, Any]:
+    return {
+        "id": part.pk,
+        "title": part.title,
+        "description": part.description,
+        "assignments": [
+            {"partner_id": a.partner_id, "role": a.role} for a in part.assignments.all()
+        ],
+    }
+
+
+def _line(line: BudgetLine) -> dict[str, Any]:
+    return {
+        "id": line.pk,
+        "title": line.title,
+        "amount": money(line.amount),
+        "approved": line.approved_at is not None,
+    }
+
+
+def _commitment(item: Commitment) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "partner_id": item.partner_id,
+        "partner": partner_name(item.partner),
+        "kind": item.kind,
+        "budget_line_id": item.budget_line_id,
+        "description": item.description,
+        "valuation_rule": item.valuation_rule,
+        "history": [
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "planned_quantity": money(e.planned_quantity),
+                "actual_quantity": money(e.actual_quantity),
+                "hour_rate": money(e.hour_rate),
+                "planned_value": money(e.planned_value),
+                "actual_value": money(e.actual_value),
+                "withdrawn": e.withdrawn,
+                "reason": e.reason,
+                "by": e.by.public_name if e.by else "",
+                "at": e.at,
+            }
+            for e in services.commitment_history(item)
+        ],
+    }
+
+
+def _commitment_of(entry: Any) -> dict[str, Any]:
+    return _commitment(entry.commitment)
+
+
+def _found(request: HttpRequest, municipality: Any, initiative_id: int) -> Initiative:
+    return get_initiative_or_404(request.user, municipality, initiative_id)
+
+
+def _documents(found: Initiative) -> list[Document]:
+    return list(Document.objects.filter(initiative=found))
+
+
+@router.post(C + "/milestones", auth=django_auth, response=_write(MilestoneOut))
+def add_milestone(request: HttpRequest, code: str, initiative_id: int, payload: MilestoneIn) -> Any:
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        return _saved(
+            forms.MilestoneForm(_data(payload)),
+            lambda data: services.add_milestone(found, request.user, **data),
+            _milestone,
+            201,
+        )
+
+
+@router.post(
+    C + "/milestones/{milestone_id}/reached", auth=django_auth, response=_write(MilestoneOut)
+)
+def reach_milestone(
+    request: HttpRequest, code: str, initiative_id: int, milestone_id: int, payload: ReachIn
+) -> Any:
+    with municipality_scope(code) as municipality:
+        item = get_milestone_or_404(_found(request, municipality, initiative_id), milestone_id)
+        return _saved(
+            forms.ReachForm(_data(payload)),
+            lambda data: services.reach_milestone(item, request.user, **data),
+            _milestone,
+        )
+
+
+def _account(email: str) -> Any:
+    found = get_user_model().objects.filter(email__iexact=email).first()
+    if found is None:
+        raise ServiceError(_("Der er ingen konto med den e-mail. Bed personen oprette en."))
+    return found
+
+
+@router.post(C + "/partners", auth=django_auth, response=_write(PartnerOut))
+def add_partner(request: HttpRequest, code: str, initiative_id: int, payload: PartnerIn) -> Any:
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        organisations = list(Organisation.objects.filter(municipality=municipality))
+        form = forms.PartnerForm(
+            _data(payload) | {"organisation": payload.organisation_id or ""},
+            organisations=organisations,
+        )
+
+        def save(data: dict[str, Any]) -> Partner:
+            contact, organisation = _account(data["contact"]), data.get("organisation")
+            # Without an organisation the contact takes part as a private person.
+            alone = contact if organisation is None else None
+            return services.add_partner(
+                found, request.user, organisation=organisation, person=alone, contact=contact
+            )
+
+        return _saved(form, save, _partner, 201)
+
+
+@router.put(C + "/partners/{partner_id}/agreement", auth=django_auth, response=_write(AgreementOut))
+def save_agreement(
+    request: HttpRequest, code: str, initiative_id: int, partner_id: int, payload: AgreementIn
+) -> Any:
+    with municipality_scope(code) as municipality:
+        item = get_partner_or_404(_found(request, municipality, initiative_id), partner_id)
+        return _saved(
+            forms.AgreementForm(_data(payload)),
+            lambda data: services.save_agreement(item, request.user, **data),
+            _agreement,
+        )
+
+
+@router.post(
+    C + "/partners/{partner_id}/agreement/sign", auth=django_auth, response=_write(AgreementOut)
+)
+def sign_agreement(
+    request: HttpRequest, code: str, initiative_id: int, partner_id: int, payload: SignIn
+) -> Any:
+    with municipality_scope(code) as municipality:
+        item = get_partner_or_404(_found(request, municipality, initiative_id), partner_id)
+        try:
+            agreement = item.agreement
+        except ObjectDoesNotExist:
+            raise Http404 from None
+        return _saved(
+            forms.SignForm(_data(payload)),
+            lambda data: services.sign_agreement(agreement, request.user, **data),
+            _agreement,
+        )
+
+
+def _set_part(
+    request: HttpRequest, found: Initiative, payload: PartIn, part: WorkPart | None
+) -> Any:
+    partners = list(
+        Partner.objects.filter(initiative=found).select_related("organisation", "person")
+    )
+    known = {p.pk for p in partners}
+    if set(payload.roles) - known:
+        return Status(400, {"detail": _("Mindst én af partnerne hører ikke til initiativet.")})
+    data = {"title": payload.title, "description": payload.description}
+    data |= {f"role_{pk}": role for pk, role in payload.roles.items()}
+    form = forms.PartForm(data, partners=partners, show=partner_name)
+    return _saved(
+        form,
+        lambda cleaned: services.set_part(
+            found,
+            request.user,
+            title=cleaned["title"],
+            description=cleaned["description"],
+            assignments=form.assignments(),
+            part=part,
+        ),
+        _part,
+        200 if part else 201,
+    )
+
+
+@router.post(C + "/parts", auth=django_auth, response=_write(PartOut))
+def add_part(request: HttpRequest, code: str, initiative_id: int, payload: PartIn) -> Any:
+    """A part of the work with its responsibilities; exactly one partner is "ansvarlig"."""
+    with municipality_scope(code) as municipality:
+        return _set_part(request, _found(request, municipality, initiative_id), payload, None)
+
+
+@router.put(C + "/parts/{part_id}", auth=django_auth, response=_write(PartOut))
+def set_part(
+    request: HttpRequest, code: str, initiative_id: int, part_id: int, payload: PartIn
+) -> Any:
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        return _set_part(request, found, payload, get_part_or_404(found, part_id))
+
+
+@router.post(C + "/budget-lines", auth=django_auth, response=_write(BudgetLineOut))
+def add_budget_line(
+    request: HttpRequest, code: str, initiative_id: int, payload: BudgetLineIn
+) -> Any:
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        return _saved(
+            forms.BudgetLineForm(_data(payload)),
+            lambda data: services.add_budget_line(found, request.user, **data),
+            _line,
+            201,
+        )
+
+
+@router.post(
+    C + "/budget-lines/{line_id}/approve", auth=django_auth, response=_write(BudgetLineOut)
+)
+def approve_budget_line(request: HttpRequest, code: str, initiative_id: int, line_id: int) -> Any:
+    with municipality_scope(code) as municipality:
+        line = get_budget_line_or_404(_found(request, municipality, initiative_id), line_id)
+        return _line(services.approve_budget_line(line, request.user))
+
+
+@router.post(C + "/commitments", auth=django_auth, response=_write(CommitmentOut))
+def commit(request: HttpRequest, code: str, initiative_id: int, payload: CommitmentIn) -> Any:
+    """A partner's commitment; the service checks that the person may commit for the partner."""
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        data = _data(payload)
+        data |= {
+            "partner": payload.partner_id,
+            "budget_line": data.pop("budget_line_id"),
+            "evidence": data.pop("evidence_id"),
+        }
+        form = forms.CommitmentForm(
+            data,
+            partners=list(
+                Partner.objects.filter(initiative=found).select_related("organisation", "person")
+            ),
+            partner_label=partner_name,
+            lines=list(BudgetLine.objects.filter(initiative=found)),
+            documents=_documents(found),
+        )
+        return _saved(
+            form, lambda cleaned: services.commit(found, request.user, **cleaned), _commitment, 201
+        )
+
+
+@router.get(C + "/commitments/{commitment_id}", response={200: CommitmentOut, 404: Message})
+def get_commitment(request: HttpRequest, code: str, initiative_id: int, commitment_id: int) -> Any:
+    """A commitment and its history: every step, who and why."""
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        return _commitment(get_commitment_or_404(found, commitment_id))
+
+
+def _step(
+    request: HttpRequest,
+    code: str,
+    initiative_id: int,
+    commitment_id: int,
+    payload: Schema,
+    form_class: Any,
+    service: Any,
+) -> Any:
+    """One more step in a commitment's history (correction, actual, withdrawal)."""
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        item = get_commitment_or_404(found, commitment_id)
+        data = _data(payload)
+        extra: dict[str, Any] = {}
+        if "evidence_id" in data:
+            data["evidence"] = data.pop("evidence_id")
+            extra["documents"] = _documents(found)
+        return _saved(
+            form_class(data, **extra),
+            lambda cleaned: service(item, request.user, **cleaned),
+            _commitment_of,
+        )
+
+
+@router.post(
+    C + "/commitments/{commitment_id}/corrections", auth=django_auth, response=_write(CommitmentOut)
+)
+def correct_commitment(
+    request: HttpRequest, code: str, initiative_id: int, commitment_id: int, payload: CorrectionIn
+) -> Any:
+    return _step(
+        request,
+        code,
+        initiative_id,
+        commitment_id,
+        payload,
+        forms.CorrectionForm,
+        services.correct_commitment,
+    )
+
+
+@router.post(
+    C + "/commitments/{commitment_id}/actuals", auth=django_auth, response=_write(CommitmentOut)
+)
+def record_actual(
+    request: HttpRequest, code: str, initiative_id: int, commitment_id: int, payload: ActualIn
+) -> Any:
+    return _step(
+        request,
+        code,
+        initiative_id,
+        commitment_id,
+        payload,
+        forms.ActualForm,
+        services.record_actual,
+    )
+
+
+@router.post(
+    C + "/commitments/{commitment_id}/withdraw", auth=django_auth, response=_write(CommitmentOut)
+)
+def withdraw_commitment(
+    request: HttpRequest, code: str, initiative_id: int, commitment_id: int, payload: WithdrawIn
+) -> Any:
+    return _step(
+        request,
+        code,
+        initiative_id,
+        commitment_id,
+        payload,
+        forms.WithdrawForm,
+        services.withdraw_commitment,
+    )
+
+
+@router.post(
+    C + "/commitments/{commitment_id}/sign-off", auth=django_auth, response=_write(CommitmentOut)
+)
+def sign_off_commitment(
+    request: HttpRequest, code: str, initiative_id: int, commitment_id: int
+) -> Any:
+    with municipality_scope(code) as municipality:
+        item = get_commitment_or_404(_found(request, municipality, initiative_id), commitment_id)
+        return _commitment_of(services.sign_off_commitment(item, request.user))

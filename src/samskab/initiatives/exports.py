@@ -1,5 +1,5 @@
-"""Initiatives, partners, responsibilities and commitments as open data: JSON, and CSV that
-Danish Excel opens right (UTF-8 with BOM, semicolons, Danish headers, decimal comma).
+"""Initiatives, budget lines, partners, responsibilities and commitments as open data: JSON,
+and CSV that Danish Excel opens right (UTF-8 with BOM, semicolons, Danish headers, decimal comma).
 
 The same format comes back in through `samskab.initiatives.imports`. People appear by their
 public name only (the one the pages show), never by email. Amounts are Decimal all the way:
@@ -19,6 +19,7 @@ from samskab.core.exports import neutralise_cell
 from samskab.initiatives import services
 from samskab.initiatives.models import (
     Assignment,
+    BudgetLine,
     Commitment,
     CommitmentEntry,
     CommitmentKind,
@@ -51,6 +52,12 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("spent", "forbrug (kr.)"),
         ("gap", "mangler (kr.)"),
     ],
+    "budget_lines": [
+        ("id", "id"),
+        ("initiative_id", "initiativ"),
+        ("title", "titel"),
+        ("amount", "beløb (kr.)"),
+    ],
     "partners": [
         ("id", "id"),
         ("initiative_id", "initiativ"),
@@ -76,6 +83,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("planned_quantity", "planlagt mængde"),
         ("hour_rate", "timepris (kr.)"),
         ("planned_value", "planlagt (kr.)"),
+        ("actual_quantity", "faktisk mængde"),
         ("actual_value", "faktisk (kr.)"),
         ("withdrawn", "trukket tilbage"),
         ("signed_off", "godkendt"),
@@ -83,6 +91,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
 }
 CSV_TABLES = {
     "initiativer.csv": "initiatives",
+    "budget.csv": "budget_lines",
     "partnere.csv": "partners",
     "ansvar.csv": "responsibilities",
     "tilsagn.csv": "commitments",
@@ -141,6 +150,9 @@ def export_data(initiatives: list[Initiative]) -> dict[str, list[dict[str, Any]]
         .select_related("budget_line")
         .order_by("initiative_id", "pk")
     )
+    lines = list(
+        BudgetLine.objects.filter(initiative__in=initiatives).order_by("initiative_id", "pk")
+    )
     newest = _newest_entries(commitments)
     rows: list[dict[str, Any]] = []
     for i in sorted(initiatives, key=lambda i: i.pk):
@@ -167,6 +179,15 @@ def export_data(initiatives: list[Initiative]) -> dict[str, list[dict[str, Any]]
         )
     return {
         "initiatives": rows,
+        "budget_lines": [
+            {
+                "id": b.pk,
+                "initiative_id": b.initiative_id,
+                "title": b.title,
+                "amount": money(b.amount),
+            }
+            for b in lines
+        ],
         "partners": [
             {
                 "id": p.pk,
@@ -202,6 +223,7 @@ def _commitment_row(c: Commitment, entry: CommitmentEntry | None) -> dict[str, A
         "valuation_rule": c.valuation_rule,
         "planned_quantity": money(entry.planned_quantity) if entry else None,
         "hour_rate": money(entry.hour_rate) if entry else None,
+        "actual_quantity": money(entry.actual_quantity) if entry else None,
         "planned_value": money(entry.planned_value) if entry else None,
         "actual_value": money(entry.actual_value) if entry else None,
         "withdrawn": bool(entry and entry.withdrawn),
@@ -231,7 +253,9 @@ DECIMAL_COLUMNS = frozenset(
         "planned_quantity",
         "hour_rate",
         "planned_value",
+        "actual_quantity",
         "actual_value",
+        "amount",
     }
 )
 

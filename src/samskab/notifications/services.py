@@ -6,8 +6,9 @@ the transaction that caused it commits, so a rolled-back action never sends mail
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
@@ -24,6 +25,9 @@ from samskab.accounts.models import Membership, User
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.notifications.models import EmailPreference, Kind
+
+if TYPE_CHECKING:
+    from samskab.municipalities.models import Municipality
 
 _SALT = "samskab.unsubscribe"
 
@@ -140,6 +144,14 @@ def in_language(person: Any, text_factory: Any) -> str:
 # The daily digest's bookkeeping. What goes in a digest is the challenges app's business
 # (challenges.digest); who wants one and when each last got one is kept here.
 # --------------------------------------------------------------------------------------------
+
+
+# More news for the digest from apps the challenges app may not import (they import it): each
+# section gets one municipality, the people due and since when each has news, and returns the
+# finished lines per person id, written in each person's language. A section must cost a fixed
+# number of queries however many people it is given; register it from an AppConfig.ready().
+DigestSection = Callable[["Municipality", list[User], dict[int, datetime]], dict[int, list[str]]]
+DIGEST_SECTIONS: list[DigestSection] = []
 
 
 def digest_recipients() -> QuerySet[User]:
