@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from samskab.accounts.models import Affiliation, Organisation
 from samskab.challenges.models import Challenge
 from samskab.core.errors import ServiceError
-from samskab.core.exports import FORMULA_STARTS
+from samskab.core.exports import restore_cell
 from samskab.core.validators import contains_cpr
 from samskab.initiatives import services
 from samskab.initiatives.exports import COLUMNS, LABELS
@@ -87,13 +87,6 @@ class Row:
     ends_on: date | None
 
 
-def _unneutralise(value: str) -> str:
-    # The export writes '=… for a cell starting with a formula character; read it back as =….
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
-        return value[1:]
-    return value
-
-
 def _table_of(headers: list[str]) -> str:
     """Which of the export's tables a CSV file is, by its headers."""
     found = {h.strip().casefold() for h in headers}
@@ -147,7 +140,7 @@ def parse(text: str) -> dict[str, list[dict[str, Any]]]:
     if table == "initiatives" and "title" not in keys:
         raise _Refused(_("Filen mangler kolonnen »titel«."))
     rows = [
-        {key: _unneutralise(cell) for key, cell in zip(keys, line, strict=False)}
+        {key: restore_cell(cell) for key, cell in zip(keys, line, strict=False)}
         for line in lines[1:]
         if any(cell.strip() for cell in line)
     ]
