@@ -131,14 +131,11 @@ def _sections_in(
 
 def _other_sections(people: list[User], since: dict[int, datetime]) -> dict[int, list[str]]:
     """The lines of the sections other apps registered (notifications.DIGEST_SECTIONS), per
-    person. Their news lives in tables this app does not know, so every municipality is asked."""
+    person. Each section finds the municipalities with news of its own kind."""
     lines: dict[int, list[str]] = defaultdict(list)
-    if not DIGEST_SECTIONS:
-        return lines
-    for municipality in Municipality.objects.order_by("pk"):
-        for section in DIGEST_SECTIONS:
-            for person_id, found in section(municipality, people, since).items():
-                lines[person_id].extend(found)
+    for section in DIGEST_SECTIONS:
+        for person_id, found in section(people, since).items():
+            lines[person_id].extend(found)
     return lines
 
 

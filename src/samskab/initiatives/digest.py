@@ -13,7 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from samskab.accounts.models import User
 from samskab.challenges.models import Idea, Support
@@ -21,7 +21,22 @@ from samskab.initiatives.models import InitiativeIdea, Status, Update
 from samskab.municipalities.models import Municipality
 
 
-def initiative_news(
+def initiative_news(people: list[User], since: dict[int, datetime]) -> dict[int, list[str]]:
+    """The section registered in notifications.DIGEST_SECTIONS: the municipalities with status
+    updates since the earliest last digest are found in one query, and only they are read."""
+    if not people:
+        return {}
+    earliest = min(since[person.pk] for person in people)
+    with scopes_disabled():
+        ids = set(Update.objects.filter(at__gte=earliest).values_list("municipality_id", flat=True))
+    lines: dict[int, list[str]] = defaultdict(list)
+    for municipality in Municipality.objects.filter(pk__in=ids).order_by("pk"):
+        for person_id, found in _news_in(municipality, people, since).items():
+            lines[person_id].extend(found)
+    return lines
+
+
+def _news_in(
     municipality: Municipality, people: list[User], since: dict[int, datetime]
 ) -> dict[int, list[str]]:
     """Per person id: one line per status update since their last digest, of the initiatives in

@@ -27,7 +27,7 @@ from samskab.core.models import record
 from samskab.notifications.models import EmailPreference, Kind
 
 if TYPE_CHECKING:
-    from samskab.municipalities.models import Municipality
+    pass
 
 _SALT = "samskab.unsubscribe"
 
@@ -147,10 +147,11 @@ def in_language(person: Any, text_factory: Any) -> str:
 
 
 # More news for the digest from apps the challenges app may not import (they import it): each
-# section gets one municipality, the people due and since when each has news, and returns the
-# finished lines per person id, written in each person's language. A section must cost a fixed
-# number of queries however many people it is given; register it from an AppConfig.ready().
-DigestSection = Callable[["Municipality", list[User], dict[int, datetime]], dict[int, list[str]]]
+# section gets the people due and since when each has news, finds the municipalities with news
+# of its kind itself, and returns the finished lines per person id, written in each person's
+# language. A section's queries must not grow with the number of people it is given; register it
+# from an AppConfig.ready().
+DigestSection = Callable[[list[User], dict[int, datetime]], dict[int, list[str]]]
 DIGEST_SECTIONS: list[DigestSection] = []
 
 
