@@ -54,6 +54,13 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     # reads: they apply the app's own visibility rules and return data
     "challenges.schedule_ranking": "queues the background ranking; called by compare",
     "challenges.idea_people": "read",
+    "challenges.landscape_activity": "read, for the landscape: aggregates, never private items",
+    "opinions.landscape_activity": "read, for the landscape: aggregates, never private items",
+    "complexity.landscape_activity": "read, for the landscape: aggregates, never private items",
+    "reflection.landscape_activity": "read, for the landscape: aggregates, never private items",
+    "workshops.landscape_activity": "read, for the landscape: aggregates, never private items",
+    "initiatives.landscape_activity": "read, for the landscape: aggregates, never private items",
+    "experiments.landscape_activity": "read, for the landscape: aggregates, never private items",
     "challenges.visible_ideas": "read, checks view_challenge",
     "complexity.thresholds_for": "read",
     "complexity.rounds_of": "read",

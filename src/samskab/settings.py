@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "samskab.workshops",
     "samskab.initiatives",
     "samskab.experiments",
+    "samskab.landscape",
     "samskab.demo",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("kommuner/", include("samskab.reflection.urls")),
     path("kommuner/", include("samskab.initiatives.urls")),
     path("kommuner/", include("samskab.experiments.urls")),
+    path("kommuner/", include("samskab.landscape.urls")),
     path("kommuner/", include("samskab.municipalities.urls")),
     path("", include("samskab.workshops.urls")),
     path("api/", api.urls),

@@ -31,6 +31,7 @@ from samskab.challenges.models import (
     Visibility,
 )
 from samskab.challenges.ranking import next_pair_for as next_pair_for
+from samskab.core.activity import ActivityReport
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.ratelimit import check_rate
@@ -554,3 +555,13 @@ def start_with_mayor_question(movement: Any, actor: Any) -> Challenge:
     return pose_challenge(
         space, actor, title=str(MAYOR_QUESTION), description=str(MAYOR_QUESTION_BACKGROUND)
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The landscape's read function (see samskab.core.activity)
+# --------------------------------------------------------------------------------------------
+
+
+def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
+    """Who took part in what here between `start` and `end` (both inclusive)."""
+    return ActivityReport()

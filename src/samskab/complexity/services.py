@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from samskab.complexity.models import (
 from samskab.complexity.presentation import summarise as summarise
 from samskab.complexity.presentation import zone_name as zone_name
 from samskab.core import services as core_services
+from samskab.core.activity import ActivityReport
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import contains_cpr
@@ -238,3 +240,13 @@ def assessments_for_challenge(challenge: Challenge, user: Any) -> list[Assessmen
     if not user.has_perm("complexity.view_assessment", challenge):
         return []
     return rounds_of(challenge)
+
+
+# --------------------------------------------------------------------------------------------
+# The landscape's read function (see samskab.core.activity)
+# --------------------------------------------------------------------------------------------
+
+
+def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
+    """Who took part in what here between `start` and `end` (both inclusive)."""
+    return ActivityReport()

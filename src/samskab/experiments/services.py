@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from samskab.analysis.stacey import Zone
 from samskab.complexity.services import latest_zone, zone_name
+from samskab.core.activity import ActivityReport
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import clean_free_text
@@ -425,3 +426,13 @@ def portfolio(user: Any, municipality: Municipality) -> Portfolio:
             visible.order_by(F("review_on").asc(nulls_last=True), "-created_at", "-id")
         ),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The landscape's read function (see samskab.core.activity)
+# --------------------------------------------------------------------------------------------
+
+
+def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
+    """Who took part in what here between `start` and `end` (both inclusive)."""
+    return ActivityReport()

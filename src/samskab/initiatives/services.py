@@ -28,6 +28,7 @@ from samskab.analysis.economy import Economy, hour_value
 from samskab.analysis.progress import weighted_progress
 from samskab.challenges import services as challenges
 from samskab.challenges.models import Challenge, Idea
+from samskab.core.activity import ActivityReport
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import clean_free_text
@@ -1159,3 +1160,13 @@ def commitment_history(commitment: Commitment) -> list[CommitmentEntry]:
         .select_related("by", "evidence")
         .order_by("seq")
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The landscape's read function (see samskab.core.activity)
+# --------------------------------------------------------------------------------------------
+
+
+def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
+    """Who took part in what here between `start` and `end` (both inclusive)."""
+    return ActivityReport()

@@ -14,7 +14,7 @@ import logging
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ from django_tasks import task
 from samskab.accounts.roles import declarable_roles
 from samskab.analysis import opinion
 from samskab.core import services as core_services
+from samskab.core.activity import ActivityReport
 from samskab.core.errors import ServiceError
 from samskab.core.groups import OTHER_GROUP, large_enough, merge_small
 from samskab.core.models import record
@@ -781,3 +782,13 @@ def recompute(conversation: Conversation, *, seed: int = 0) -> int:
         data=data, computed_at=timezone.now(), computed_version=version, error=""
     )
     return version
+
+
+# --------------------------------------------------------------------------------------------
+# The landscape's read function (see samskab.core.activity)
+# --------------------------------------------------------------------------------------------
+
+
+def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
+    """Who took part in what here between `start` and `end` (both inclusive)."""
+    return ActivityReport()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from samskab.accounts.models import Role, User
 from samskab.accounts.roles import role_label, user_roles
 from samskab.core import services as core_services
+from samskab.core.activity import ActivityReport
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import CPR_MESSAGE, clean_free_text, contains_cpr
@@ -775,3 +777,13 @@ def shared_library(query: str = "") -> QuerySet[Learning]:
     municipalities is this library's purpose, and only published rows are read."""
     learnings = Learning.objects.filter(published_at__isnull=False).select_related("municipality")
     return search.search(learnings, query).order_by("-published_at", "-id")
+
+
+# --------------------------------------------------------------------------------------------
+# The landscape's read function (see samskab.core.activity)
+# --------------------------------------------------------------------------------------------
+
+
+def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
+    """Who took part in what here between `start` and `end` (both inclusive)."""
+    return ActivityReport()

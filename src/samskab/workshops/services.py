@@ -13,7 +13,7 @@ roles, so the other apps' one-answer-per-person constraints hold for them too.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +32,7 @@ from samskab.challenges.models import Challenge, Idea, Phase
 from samskab.complexity import services as complexity_services
 from samskab.complexity.models import AssessmentRound
 from samskab.core import services as core_services
+from samskab.core.activity import ActivityReport
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import CPR_MESSAGE, clean_free_text, contains_cpr
@@ -548,3 +549,13 @@ def next_statement_for(activity: Activity, participant: WorkshopParticipant) -> 
 
 def next_pair_for(activity: Activity, participant: WorkshopParticipant) -> tuple[Idea, Idea] | None:
     return challenge_services.next_pair_for(activity.session.challenge, participant.person)
+
+
+# --------------------------------------------------------------------------------------------
+# The landscape's read function (see samskab.core.activity)
+# --------------------------------------------------------------------------------------------
+
+
+def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
+    """Who took part in what here between `start` and `end` (both inclusive)."""
+    return ActivityReport()
