@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from samskab.accounts import oidc as _oidc
 from samskab.conf import Env, secret_key
 
 env = Env()
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -153,6 +156,21 @@ ACCOUNT_ADAPTER = "samskab.accounts.adapter.AccountAdapter"
 # "key" is the address and account pair (see the adapter): a guesser is slowed, the owner
 # logging in from their own address is not locked out.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+# Login through the municipalities' identity providers (OpenID Connect): employees through the
+# municipality's own (Entra ID, Keycloak, OS2faktor …), citizens and businesses through a MitID
+# broker. Configured by SAMSKAB_OIDC_PROVIDERS_FILE (JSON or TOML) or SAMSKAB_OIDC_PROVIDERS
+# (JSON); see the README and samskab.accounts.oidc, which checks every key at startup.
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": _oidc.load_providers(os.environ), "OAUTH_PKCE_ENABLED": True}
+}
+SOCIALACCOUNT_ADAPTER = "samskab.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# Never log a person into an existing profile because a provider sent its address: linking is
+# done by the profile's owner, logged in, under "Kontoforbindelser" (/konto/3rdparty/).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]

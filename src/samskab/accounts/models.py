@@ -268,3 +268,35 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.organisation}"
+
+
+class AssuranceLevel(models.TextChoices):
+    """NSIS assurance levels an identity provider reports (`acr`)."""
+
+    LOW = "low", _("Lav")
+    SUBSTANTIAL = "substantial", _("Betydelig")
+    HIGH = "high", _("Høj")
+
+
+class ExternalLogin(models.Model):
+    """A person's latest login through one identity provider (OpenID Connect): when, and how
+    securely it was verified. Holds no claim: CPR numbers and other identity data stay away."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_logins")
+    provider_id = models.CharField(_("login-udbyder"), max_length=100)
+    assurance = models.CharField(
+        _("sikringsniveau"), max_length=20, choices=AssuranceLevel.choices, blank=True
+    )
+    last_login_at = models.DateTimeField(_("seneste login"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("login via udbyder")
+        verbose_name_plural = _("logins via udbydere")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "provider_id"], name="one_external_login_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.provider_id}"

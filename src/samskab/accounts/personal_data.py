@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_scopes import scopes_disabled
 
+from samskab.accounts import oidc
 from samskab.accounts.models import Affiliation, Membership, User
 
 EXPORTERS: dict[str, Callable[[User], Any]] = {}
@@ -42,6 +43,9 @@ def _profile(person: User) -> dict[str, Any]:
 
 
 EXPORTERS["profile"] = _profile
+# Logins through a municipality's identity provider (accounts.oidc).
+EXPORTERS["external_logins"] = oidc.export_logins
+ERASERS["external_logins"] = oidc.erase_logins
 
 
 def export_personal_data(person: User) -> dict[str, Any]:
