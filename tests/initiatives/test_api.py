@@ -311,3 +311,93 @@ def test_the_openapi_schema_still_builds(client):
     assert schema.status_code == 200
     paths = schema.json()["paths"]
     assert any(p.endswith("/commitments/{commitment_id}/sign-off") for p in paths)
+
+
+def _pdf(name: str = "kvittering.pdf", body: bytes = b"%PDF-1.4 kvittering"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, body, "application/pdf")
+
+
+def test_documents_over_the_api_with_the_pages_rules(world, client, monkeypatch):
+    from samskab.initiatives.models import Document
+
+    url = f"{_one(world)}/documents"
+    # Anonymous must log in; a citizen is refused by the service; nothing is stored.
+    assert client.post(url, {"title": "Nej", "file": _pdf()}).status_code == 401
+    client.force_login(world.citizen)
+    refused = client.post(url, {"title": "Nej", "file": _pdf()})
+    assert refused.status_code == 400
+    assert "Du kan ikke lægge dokumenter" in refused.json()["detail"]
+    # The association's chair speaks for a partner: she may add evidence (multipart) ...
+    client.force_login(world.chair)
+    made = client.post(url, {"title": "Kvittering", "file": _pdf()})
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert (body["title"], body["uploaded_by"], body["milestone_ids"]) == (
+        "Kvittering",
+        world.chair.public_name,
+        [],
+    )
+    assert client.get(body["url"]).status_code == 200
+    assert [d["id"] for d in client.get(url).json()] == [body["id"]]
+    # ... but not put it in a milestone, which is for those who edit milestones.
+    with scope(municipality=world.municipality):
+        milestone = services.add_milestone(
+            world.initiative, world.facilitator, title="Start", due_on=date(2030, 1, 1)
+        )
+    data = {"title": "Referat", "file": _pdf(), "milestone_id": milestone.pk}
+    assert client.post(url, data).status_code == 400
+    client.force_login(world.facilitator)
+    data = {"title": "Referat", "file": _pdf(), "milestone_id": milestone.pk}
+    made = client.post(url, data)
+    assert made.status_code == 201 and made.json()["milestone_ids"] == [milestone.pk]
+    # A milestone of nothing here, a wrong type, an empty or a too large file: a Danish 400.
+    assert (
+        client.post(url, {"title": "x", "file": _pdf(), "milestone_id": 99999}).status_code == 400
+    )
+    wrong = client.post(url, {"title": "Program", "file": _pdf("program.exe", b"MZ")})
+    assert wrong.status_code == 400 and "Filen skal være pdf" in wrong.json()["detail"]
+    assert client.post(url, {"title": "Tom", "file": _pdf(body=b"")}).status_code == 400
+    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 5)
+    big = client.post(url, {"title": "Stor", "file": _pdf()})
+    assert big.status_code == 400 and "10 MB" in big.json()["detail"]
+    assert client.post(url, {"title": "Uden fil"}).status_code in {400, 422}
+    with scope(municipality=world.municipality):
+        assert Document.objects.count() == 2
+    # Another municipality's code does not reach the initiative.
+    other = f"/api/municipalities/{world.other.municipality.code}/initiatives/"
+    other += f"{world.initiative.pk}/documents"
+    assert client.post(other, {"title": "x", "file": _pdf()}).status_code == 404
+
+
+def test_linking_ideas_over_the_api(world, client):
+    from samskab.challenges.models import Idea
+    from samskab.core.models import AuditEvent
+
+    with scope(municipality=world.municipality):
+        idea = Idea.objects.create(
+            municipality=world.municipality,
+            challenge=world.challenge,
+            author=world.supporter,
+            title="Madklub",
+            body="For alle.",
+        )
+    url = f"{_one(world)}/ideas"
+    client.force_login(world.citizen)
+    refused = _post(client, url, {"idea_id": idea.pk})
+    assert refused.status_code == 400
+    assert "Du kan ikke knytte idéer" in refused.json()["detail"]
+    client.force_login(world.facilitator)
+    made = _post(client, url, {"idea_id": idea.pk})
+    assert made.status_code == 201, made.content
+    assert idea.pk in made.json()["idea_ids"]
+    assert idea.pk in client.get(_one(world)).json()["idea_ids"]
+    with scope(municipality=world.municipality):
+        assert AuditEvent.objects.filter(action="initiative.idea_linked").exists()
+    # Twice, a missing idea and another municipality's idea are refused in Danish.
+    again = _post(client, url, {"idea_id": idea.pk})
+    assert again.status_code == 400 and "allerede knyttet" in again.json()["detail"]
+    missing = _post(client, url, {"idea_id": 10**9})
+    assert missing.status_code == 400 and "Idéen findes ikke" in missing.json()["detail"]
+    assert _post(client, url, {"idea_id": "mange"}).status_code == 422

@@ -218,7 +218,9 @@ def _normal(data: dict, initiative_ids: set[int]) -> dict:
             row = dict(row)
             row.pop("organisation_id", None)
             row.pop("challenge_id", None)  # the import does not tie to another town's challenge
-            row.pop("signed_off", None)  # a sign-off is someone else's act, never imported
+            # A sign-off is someone else's act: it comes back as a note, not as a sign-off.
+            for column in ("signed_off", "signed_off_by", "signed_off_on"):
+                row.pop(column, None)
             if "id" in row:
                 row["id"] = place.get(table, {}).get(row["id"])
             for column, target in links.items():
@@ -521,3 +523,95 @@ def test_a_danish_hour_rate_of_100_000_in_csv_is_refused_on_the_report_page(worl
     with scope(municipality=world.municipality):
         made = services.economy(world.initiative)
         assert made.committed == Decimal("1875.00") + Decimal("1234.50")
+
+
+def test_a_sign_off_is_exported_and_comes_back_as_a_note_not_a_sign_off(world, client):
+    """The export says who approved a commitment and when. The import cannot verify that
+    person (a public name, from a file anyone may edit), so it keeps it as a note in the
+    commitment's history, and a leader in the other municipality must approve it again."""
+    from samskab.initiatives.models import CommitmentEntry, EntryAction
+
+    initiatives = _full_world(world)
+    with scope(municipality=world.municipality):
+        signed = (
+            Commitment.objects.filter(initiative=world.initiative, kind="money", partner=world.firm)
+            .order_by("pk")
+            .first()
+        )
+        services.sign_off_commitment(signed, world.leader)
+        before = export_data(initiatives)
+    (row,) = [r for r in before["commitments"] if r["id"] == signed.pk]
+    assert (row["signed_off"], row["signed_off_by"]) == (True, world.leader.public_name)
+    assert row["signed_off_on"] == date.today().isoformat()
+    assert [r["signed_off"] for r in before["commitments"]].count(True) == 1
+    # The whole export, over the API, into another municipality.
+    other = _other_town(world)
+    for table in before["initiatives"]:
+        table["space"] = other.public_space.slug
+    client.force_login(world.facilitator)
+    response = client.post(
+        f"/api/municipalities/{other.municipality.code}/initiatives/import",
+        {"space": other.public_space.slug, **before},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["created"] == 2
+    with scope(municipality=other.municipality):
+        copied = (
+            Commitment.objects.filter(
+                municipality=other.municipality,
+                kind="money",
+                partner__organisation__name="Fjordens Cykler",
+            )
+            .order_by("pk")
+            .first()
+        )
+        history = list(CommitmentEntry.objects.filter(commitment=copied).order_by("seq"))
+        assert [e.action for e in history] == [EntryAction.COMMITTED]
+        note = history[0].reason
+        assert f"Godkendt af {world.leader.public_name} den " in note
+        assert "(importeret)" in note and "skal godkende tilsagnet igen" in note
+        assert not CommitmentEntry.objects.filter(
+            municipality=other.municipality, action=EntryAction.SIGNED_OFF
+        ).exists()
+        after = export_data(list(Initiative.objects.filter(municipality=other.municipality)))
+        assert not any(r["signed_off"] for r in after["commitments"])
+        # The other commitments carry no note.
+        assert (
+            CommitmentEntry.objects.filter(municipality=other.municipality, seq=1)
+            .exclude(reason="")
+            .count()
+            == 1
+        )
+    # The page shows the note in the history, and the CSV table carries the columns.
+    tilsagn = client.get(
+        reverse("initiatives:export", args=[world.municipality.slug, "tilsagn.csv"])
+    )
+    header = tilsagn.content.decode("utf-8-sig").splitlines()[0].split(";")
+    assert header[-3:] == ["godkendt", "godkendt af", "godkendt den"]
+
+
+def test_a_signed_off_csv_row_is_reported_on_the_report_page(world, client):
+    client.force_login(world.facilitator)
+    with scope(municipality=world.municipality):
+        for org in (world.association, world.business):
+            Affiliation.objects.create(
+                municipality=world.municipality, person=world.facilitator, organisation=org
+            )
+    text = (
+        "\ufeffid;initiativ;partner;budgetpost;type;beskrivelse;værdiansættelse;planlagt mængde;"
+        "timepris (kr.);planlagt (kr.);faktisk mængde;faktisk (kr.);trukket tilbage;godkendt;"
+        "godkendt af;godkendt den\r\n"
+        f"7;{world.initiative.pk};{world.firm.pk};;Kroner;;;500,00;;500,00;;;nej;ja;"
+        "Anna Andersen;2026-03-01\r\n"
+    )
+    upload = SimpleUploadedFile("tilsagn.csv", text.encode("utf-8"), "text/csv")
+    response = post(client, world, upload)
+    page = response.content.decode()
+    assert response.status_code == 200, page
+    assert "1 tilsagn var godkendt i filen" in page
+    with scope(municipality=world.municipality):
+        from samskab.initiatives.models import CommitmentEntry
+
+        entry = CommitmentEntry.objects.get(commitment__initiative=world.initiative, seq=1)
+        assert entry.reason.startswith("Godkendt af Anna Andersen den 1. marts 2026 (importeret).")

@@ -501,3 +501,43 @@ def test_what_became_of_my_idea(world, rf):
         html = render_to_string(template, {"panel": panel})
     assert "Hvad blev der af idéen?" in html
     assert "Spisefællesskaber" in html and "Langt fremme" in html and "75 %" in html
+
+
+def test_a_partners_contact_person_may_upload_evidence_through_the_page(world, client):
+    """The page is gated as the service is (add_document), not by edit_milestones: the
+    association's chair speaks for a partner and may add evidence, though not milestones."""
+    page = i_url(world, "document_create")
+    client.force_login(world.chair)
+    with scope(municipality=world.municipality):
+        assert not world.chair.has_perm("initiatives.edit_milestones", world.initiative)
+        services.add_milestone(
+            world.initiative, world.facilitator, title="Første spisning", due_on=date(2030, 1, 1)
+        )
+    detail = client.get(world.initiative.get_absolute_url()).content.decode()
+    assert page in detail
+    assert i_url(world, "milestone_create") not in detail
+    shown = client.get(page)
+    assert shown.status_code == 200
+    # Only those who edit milestones may put a document in one, so she is not offered them.
+    assert 'name="milestone"' not in shown.content.decode()
+    upload = SimpleUploadedFile("kvittering.pdf", b"%PDF-1.4 kvittering", "application/pdf")
+    response = client.post(page, {"title": "Kvittering for lokaleleje", "file": upload})
+    assert response.status_code == 302
+    with scope(municipality=world.municipality):
+        document = Document.objects.get()
+        assert (document.title, document.uploaded_by) == ("Kvittering for lokaleleje", world.chair)
+    # A wrong type is refused on the page in Danish, and nothing is stored.
+    bad = SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream")
+    response = client.post(page, {"title": "Program", "file": bad})
+    assert response.status_code == 400
+    assert "Filen skal være pdf" in response.content.decode()
+    # A citizen of the town, and a person of another town, may not.
+    for outsider in (world.citizen, world.other.owner):
+        client.force_login(outsider)
+        upload = SimpleUploadedFile("x.pdf", b"%PDF-1.4", "application/pdf")
+        assert client.post(page, {"title": "Nej", "file": upload}).status_code in {403, 404}
+        assert client.get(page).status_code in {403, 404}
+    client.force_login(world.citizen)
+    assert client.get(page).status_code == 403
+    with scope(municipality=world.municipality):
+        assert Document.objects.count() == 1

@@ -3,17 +3,22 @@ portfolio's experiments as CSV and JSON (one set of columns, see exports)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_tasks.base import TaskResultStatus
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from samskab.analysis.stacey import Zone
 from samskab.complexity.services import zone_name
-from samskab.experiments import exports, services
+from samskab.experiments import exports, imports, services
 from samskab.experiments.forms import DesignForm, ReviewForm
+from samskab.experiments.tasks import import_experiments
 from samskab.initiatives.services import get_initiative_or_404
 from samskab.municipalities.access import municipality_scope
 
@@ -69,7 +74,7 @@ class PortfolioOut(Schema):
     experiments: list[ExperimentOut]
 
 
-@router.get(M + "/experiments", response=list[ExperimentOut])
+@router.get(M + "/experiments", response=list[ExperimentOut], url_name="experiments_json")
 def list_experiments(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     """The municipality's experiments in initiatives the caller may see, newest first."""
     with municipality_scope(code) as municipality:
@@ -102,7 +107,7 @@ def portfolio(request: HttpRequest, code: str) -> dict[str, Any]:
         }
 
 
-@router.get(M + "/experiments/{experiment_id}", response=ExperimentDetailOut)
+@router.get(M + "/experiments/{int:experiment_id}", response=ExperimentDetailOut)
 def get_experiment(request: HttpRequest, code: str, experiment_id: int) -> dict[str, Any]:
     with municipality_scope(code) as municipality:
         found = (
@@ -210,3 +215,62 @@ def review_experiment(
             return found
 
         return _saved(request, code, ReviewForm(_data(payload)), save, 201)
+
+
+class ImportIn(Schema):
+    # The list `GET /experiments` gives (or the CSV export's rows under the same keys).
+    experiments: list[dict[str, Any]]
+    # Every row into this initiative; without one, into the one each row's initiative_id names.
+    initiative_id: int | None = None
+    valid_only: bool = False
+
+
+class RefusedRow(Schema):
+    row: int
+    reason: str
+
+
+class ImportReport(Schema):
+    rows: int
+    created: int
+    stored: bool
+    refused: list[RefusedRow]
+
+
+def _import_failed(reason: str) -> Any:
+    return Status(
+        400, {"rows": 0, "created": 0, "stored": False, "refused": [{"row": 0, "reason": reason}]}
+    )
+
+
+@router.post(
+    M + "/experiments/import",
+    auth=django_auth,
+    response={200: ImportReport, 202: Message, 400: ImportReport, 403: Message},
+)
+def import_json(request: HttpRequest, code: str, payload: ImportIn) -> Any:
+    """The export's experiments back in, through the same service as the import page: with
+    refused rows nothing is stored unless `valid_only` is true. Runs as a background task;
+    a 202 answer carries the task's id, otherwise the report says what happened."""
+    with municipality_scope(code) as municipality:
+        allowed = imports.initiatives_to_import_into(request.user, municipality)
+        if not allowed:
+            return Status(403, {"detail": _("Du leder ingen initiativer, du kan importere til.")})
+        if payload.initiative_id is not None and payload.initiative_id not in {
+            i.pk for i in allowed
+        }:
+            return _import_failed(_("Initiativet findes ikke, eller du kan ikke lede det."))
+        result = import_experiments.enqueue(
+            municipality_id=municipality.pk,
+            actor_id=request.user.pk,
+            initiative_id=payload.initiative_id,
+            text=json.dumps(payload.experiments, ensure_ascii=False, default=str),
+            valid_only=payload.valid_only,
+            language=get_language(),
+        )
+        if not result.is_finished:
+            return Status(202, {"detail": result.id})
+        if result.status != TaskResultStatus.SUCCESSFUL:
+            return _import_failed(_("Importen gik galt, og intet blev gemt."))
+        report = result.return_value
+        return Status(200 if report["stored"] else 400, report)

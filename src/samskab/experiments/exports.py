@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samskab.analysis.stacey import Zone
@@ -46,6 +47,23 @@ def _columns() -> list[tuple[str, str, Callable[[Experiment], Any]]]:
         ("created_at", _("Oprettet"), lambda e: _iso(e.created_at)),
         ("url", _("Link"), lambda e: settings.SITE_URL + e.get_absolute_url()),
     ]
+
+
+def labels() -> dict[str, str]:
+    """Each column's CSV header in the current language, by its key."""
+    return {key: str(header) for key, header, _get in _columns()}
+
+
+def headers() -> dict[str, str]:
+    """Each column's key by its CSV header in every language of the site (an export made in
+    English reads back as one made in Danish), and by the key itself, all in lower case."""
+    found: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.update({str(header).casefold(): key for key, header, _get in _columns()})
+    found.update({str(header).casefold(): key for key, header, _get in _columns()})
+    found.update({key: key for key, _header, _get in _columns()})
+    return found
 
 
 def as_json(experiments: Iterable[Experiment]) -> list[dict[str, Any]]:

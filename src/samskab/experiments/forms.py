@@ -102,3 +102,32 @@ class ReviewForm(forms.Form):
         widget=DATE,
         error_messages=DATE_ERRORS,
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil (CSV eller JSON)"),
+        help_text=_("Samme format som eksporten. CSV med semikolon, som Excel gemmer den."),
+        error_messages={"required": _("Vælg en fil."), "empty": _("Filen er tom.")},
+    )
+    valid_only = forms.BooleanField(
+        label=_("Importér de gyldige rækker, selv om nogle rækker afvises"), required=False
+    )
+
+    def __init__(self, *args: Any, initiatives: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initiatives = {str(i.pk): i for i in initiatives}
+        self.fields["initiative"] = forms.ChoiceField(
+            label=_("Initiativ"),
+            help_text=_(
+                "Eksperimenterne kommer ind i dette initiativ. Vælger du ikke et, kommer hvert "
+                "eksperiment ind i det initiativ, filens kolonne »Initiativ nummer« peger på."
+            ),
+            required=False,
+            choices=[("", "–"), *((key, i.title) for key, i in self.initiatives.items())],
+            error_messages={"invalid_choice": _("Vælg et af initiativerne.")},
+        )
+        self.order_fields(["file", "initiative", "valid_only"])
+
+    def clean_initiative(self) -> Any:
+        return self.initiatives.get(self.cleaned_data.get("initiative") or "")

@@ -12,13 +12,15 @@ from typing import Any, TypedDict, Unpack
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samskab.analysis.stacey import Zone
 from samskab.complexity.services import latest_zone, zone_name
-from samskab.core.activity import ActivityReport
+from samskab.core import periods
+from samskab.core.activity import Activity, ActivityReport, Arena
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import clean_free_text
@@ -37,6 +39,7 @@ from samskab.experiments.models import (
     Status,
 )
 from samskab.municipalities.models import Municipality
+from samskab.municipalities.models import Visibility as SpaceVisibility
 from samskab.notifications.models import Kind
 from samskab.notifications.services import in_language, notify
 from samskab.reflection import services as reflection
@@ -349,6 +352,90 @@ def publish_learning(experiment: Experiment, actor: Any) -> Any:
     return learning
 
 
+# The decision that leads to each status: an imported experiment's one review.
+DECISION_FOR: dict[str, str] = {status: decision for decision, status in STATUS_AFTER.items()}
+
+
+def _imported_review_date(value: Any, status: str) -> date | None:
+    """A file is history: its review date may have passed (the reminder then comes at once),
+    but it is still a date within three years, and a stopped experiment has none."""
+    if value is None or value == "":
+        if status == Status.RUNNING:
+            raise ServiceError(
+                _("Et eksperiment, der er i gang, skal have en dato for næste opfølgning.")
+            )
+        return None
+    if not isinstance(value, date):
+        raise ServiceError(_("Skriv datoen som dd.mm.åååå."))
+    if status == Status.STOPPED:
+        raise ServiceError(
+            _("Et stoppet eksperiment har ingen næste opfølgning. Lad datoen være tom.")
+        )
+    if value > timezone.localdate() + MAX_REVIEW_AHEAD:
+        raise ServiceError(_("Følg op inden for tre år. Et sikkert eksperiment er kort."))
+    return value
+
+
+def import_experiment(
+    initiative: Any,
+    actor: Any,
+    *,
+    zone: int,
+    review_on: date | None,
+    status: str = Status.RUNNING,
+    outcome: str = "",
+    learning: str = "",
+    **texts: Unpack[DesignTexts],
+) -> Experiment:
+    """An experiment read from an export file, in the initiative, for those who may design one
+    there. Its design is checked as a new design is; what became of it (a status other than
+    running, an outcome, a learning) is kept as one review marked as imported, so the
+    experiment still shows what its newest review says and its criteria stay fixed. The
+    learning library's copy is not carried: the authors' consent belongs to where they gave it.
+    """
+    if not _may(actor, "experiments.design_experiment", initiative):
+        raise ServiceError(_("Kun de, der leder initiativet, kan lægge eksperimenter ind i det."))
+    if status not in Status.values:
+        raise ServiceError(_("Status skal være i gang, forstærket, dæmpet eller stoppet."))
+    design = _design(texts, timezone.localdate(), zone)
+    design["review_on"] = _imported_review_date(review_on, status)
+    result = {
+        "outcome": clean_free_text(outcome, limit=RESULT_MAX_LENGTH),
+        "learning": clean_free_text(learning, limit=TEXT_MAX_LENGTH),
+    }
+    with transaction.atomic():
+        experiment = Experiment.objects.create(
+            municipality_id=initiative.municipality_id,
+            initiative=initiative,
+            created_by=_actor(actor),
+            status=status,
+            **design,
+            **result,
+        )
+        if status != Status.RUNNING or any(result.values()):
+            review = Review.objects.create(
+                municipality_id=initiative.municipality_id,
+                experiment=experiment,
+                decision=DECISION_FOR[status],
+                sensed=_("Importeret fra en fil."),
+                next_review_on=experiment.review_on,
+                by=_actor(actor),
+                **result,
+            )
+            experiment.reviewed_by, experiment.reviewed_at = review.by, review.at
+            experiment.save(update_fields=["reviewed_by", "reviewed_at", "updated_at"])
+        record(
+            initiative.municipality_id,
+            actor,
+            "experiments.imported",
+            experiment,
+            initiative=initiative.pk,
+            zone=experiment.zone,
+            status=status,
+        )
+    return experiment
+
+
 # --------------------------------------------------------------------------------------------
 # Reads
 # --------------------------------------------------------------------------------------------
@@ -434,5 +521,58 @@ def portfolio(user: Any, municipality: Municipality) -> Portfolio:
 
 
 def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
-    """Who took part in what here between `start` and `end` (both inclusive)."""
-    return ActivityReport()
+    """Who took part in what here between `start` and `end` (both inclusive).
+
+    Arenas: every experiment that existed by `end`, its initiative as parent, public when the
+    initiative is (it lies in a public space). Activities, kind "experiment": designing it (the
+    person who designed it, on the local day of `created_at`) and each review (who reviewed it,
+    on the day of the review). Two queries."""
+    kwargs = {"municipality": municipality}
+    since, until = periods.bounds(start, end)
+    arenas, activities = [], []
+    for row in Experiment.objects.filter(**kwargs, created_at__lt=until).values_list(
+        "pk",
+        "title",
+        "initiative_id",
+        "initiative__space__visibility",
+        "created_by_id",
+        "created_by__is_active",
+        "created_at",
+    ):
+        pk, title, initiative_id, visibility, designer, active, created_at = row
+        key = f"experiment:{pk}"
+        arenas.append(
+            Arena(
+                key=key,
+                kind="experiment",
+                label=title,
+                public=visibility == SpaceVisibility.PUBLIC,
+                url=reverse(
+                    "experiments:detail",
+                    kwargs={
+                        "municipality": municipality.slug,
+                        "initiative": initiative_id,
+                        "experiment": pk,
+                    },
+                ),
+                parent=f"initiative:{initiative_id}",
+            )
+        )
+        if since <= created_at < until:
+            activities.append(
+                Activity(
+                    "experiment", periods.day(created_at), key, periods.known(designer, active)
+                )
+            )
+    for experiment_id, by, active, at in Review.objects.filter(
+        **kwargs, **periods.within("at", start, end)
+    ).values_list("experiment_id", "by_id", "by__is_active", "at"):
+        activities.append(
+            Activity(
+                "experiment",
+                periods.day(at),
+                f"experiment:{experiment_id}",
+                periods.known(by, active),
+            )
+        )
+    return ActivityReport(tuple(arenas), tuple(activities))

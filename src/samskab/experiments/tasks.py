@@ -114,3 +114,39 @@ def remind_reviews() -> int:
                 if experiment.reminded_for != experiment.review_on:
                     sent += _remind(experiment)
     return sent
+
+
+@task()
+def import_experiments(
+    *,
+    municipality_id: int,
+    actor_id: int,
+    initiative_id: int | None,
+    text: str,
+    valid_only: bool,
+    language: str,
+) -> dict[str, Any]:
+    """Import a file of experiments as the person who asked for it; returns the report."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from samskab.experiments.imports import run_import
+    from samskab.initiatives.services import initiatives_for
+
+    # A worker has no request and so no municipality yet: look it up first.
+    with scopes_disabled():
+        municipality = Municipality.objects.get(pk=municipality_id)
+        actor = get_user_model().objects.get(pk=actor_id)
+    with scope(municipality=municipality), translation.override(language):
+        target = None
+        if initiative_id is not None:
+            target = initiatives_for(actor, municipality).filter(pk=initiative_id).first()
+            if target is None:
+                reason = _("Initiativet findes ikke, eller du kan ikke se det.")
+                return {
+                    "rows": 0,
+                    "created": 0,
+                    "stored": False,
+                    "refused": [{"row": 0, "reason": reason}],
+                }
+        return run_import(municipality, actor, text, target=target, valid_only=valid_only)

@@ -15,4 +15,10 @@ urlpatterns = [
     path(E + "opfoelgning/", views.experiment_review, name="review"),
     path(E + "laering/", views.experiment_publish, name="publish"),
     path("<slug:municipality>/eksperimenter/", views.portfolio, name="portfolio"),
+    path("<slug:municipality>/eksperimenter/import/", views.import_start, name="import"),
+    path(
+        "<slug:municipality>/eksperimenter/import/<str:result>/",
+        views.import_report,
+        name="import_report",
+    ),
 ]

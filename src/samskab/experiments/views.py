@@ -10,15 +10,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samskab.analysis.stacey import Zone
 from samskab.complexity.services import zone_name
 from samskab.core.feedback import attempt
-from samskab.experiments import services
-from samskab.experiments.forms import DesignForm, ReviewForm
+from samskab.core.imports import report_of, result_for
+from samskab.experiments import imports, services
+from samskab.experiments.forms import DesignForm, ImportForm, ReviewForm
 from samskab.experiments.models import Experiment, Status
+from samskab.experiments.tasks import import_experiments
 from samskab.initiatives.services import get_initiative_or_404
 from samskab.municipalities.access import municipality_view
 from samskab.municipalities.models import Municipality
@@ -221,4 +224,56 @@ def portfolio(request: HttpRequest, municipality: Municipality) -> HttpResponse:
         municipality,
         portfolio=services.portfolio(request.user, municipality),
         csv_url=reverse("api:experiments_csv", kwargs={"code": municipality.code}),
+        json_url=reverse("api:experiments_json", kwargs={"code": municipality.code}),
+        can_import=request.user.is_authenticated
+        and bool(imports.initiatives_to_import_into(request.user, municipality)),
     )
+
+
+# -- import ------------------------------------------------------------------------------------
+# A queued task's id (a UUID); anything else is no import of ours.
+
+
+@login_required
+@municipality_view
+def import_start(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    """A file in the export's format; the rows go in as a background task, with a report."""
+    user = request.user
+    initiatives = imports.initiatives_to_import_into(user, municipality)
+    if not initiatives:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, initiatives=initiatives)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            text = imports.read_upload(data["file"])
+        except imports.Refused as exc:
+            form.add_error("file", str(exc))
+        else:
+            result = import_experiments.enqueue(
+                municipality_id=municipality.pk,
+                actor_id=user.pk,
+                initiative_id=data["initiative"].pk if data["initiative"] else None,
+                text=text,
+                valid_only=data["valid_only"],
+                language=get_language(),
+            )
+            if result.is_finished:
+                return _import_report(request, municipality, report_of(result))
+            return redirect("experiments:import_report", municipality.slug, result.id)
+    return _page(request, "import.html", municipality, 400 if form.is_bound else 200, form=form)
+
+
+def _import_report(
+    request: HttpRequest, municipality: Municipality, report: dict[str, Any] | None
+) -> HttpResponse:
+    status = 200 if report is None or report["stored"] else 400
+    return _page(request, "import_report.html", municipality, status, report=report)
+
+
+@login_required
+@municipality_view
+def import_report(request: HttpRequest, municipality: Municipality, result: str) -> HttpResponse:
+    """A queued import's report, for the person who started it."""
+    found = result_for(import_experiments, result, request.user, municipality)
+    return _import_report(request, municipality, report_of(found))

@@ -6,20 +6,22 @@ Amounts are strings with two decimals ("1234.50"): a JSON number would be read a
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tasks.base import TaskResultStatus
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from samskab.accounts.models import Organisation
 from samskab.analysis.economy import Economy
+from samskab.challenges.models import Idea
 from samskab.core.errors import ServiceError
 from samskab.initiatives import exports, forms, services
 from samskab.initiatives.access import (
@@ -157,6 +159,11 @@ class ImportIn(Schema):
     space: str
     valid_only: bool = False
     initiatives: list[dict[str, Any]]
+    # The export's other tables, optional: `GET /export` as it is comes back in whole.
+    budget_lines: list[dict[str, Any]] = []
+    partners: list[dict[str, Any]] = []
+    responsibilities: list[dict[str, Any]] = []
+    commitments: list[dict[str, Any]] = []
 
 
 class RefusedRow(Schema):
@@ -261,7 +268,16 @@ def import_json(request: HttpRequest, code: str, payload: ImportIn) -> Any:
             municipality_id=municipality.pk,
             actor_id=request.user.pk,
             space_id=space.pk,
-            text=json.dumps({"initiatives": payload.initiatives}, ensure_ascii=False),
+            text=json.dumps(
+                {
+                    "initiatives": payload.initiatives,
+                    "budget_lines": payload.budget_lines,
+                    "partners": payload.partners,
+                    "responsibilities": payload.responsibilities,
+                    "commitments": payload.commitments,
+                },
+                ensure_ascii=False,
+            ),
             valid_only=payload.valid_only,
             language=get_language(),
         )
@@ -631,6 +647,109 @@ def reach_milestone(
             forms.ReachForm(_data(payload)),
             lambda data: services.reach_milestone(item, request.user, **data),
             _milestone,
+        )
+
+
+# -- documents and ideas ----------------------------------------------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    milestone_ids: list[int]
+    uploaded_by: str
+    uploaded_at: datetime
+    url: str  # the download, for those who may see the initiative
+
+
+class IdeaLinkIn(Schema):
+    idea_id: int
+
+
+class IdeaLinksOut(Schema):
+    initiative_id: int
+    idea_ids: list[int]
+
+
+def _document(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "title": d.title,
+        "milestone_ids": sorted(m.pk for m in d.milestones.all()),
+        "uploaded_by": d.uploaded_by.public_name if d.uploaded_by else "",
+        "uploaded_at": d.uploaded_at,
+        "url": reverse("initiatives:document", args=[d.municipality.slug, d.initiative_id, d.pk]),
+    }
+
+
+@router.get(C + "/documents", response=list[DocumentOut])
+def list_documents(request: HttpRequest, code: str, initiative_id: int) -> list[dict[str, Any]]:
+    """The initiative's documents, for those who may see it (the files are never public)."""
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        return [
+            _document(d)
+            for d in Document.objects.filter(initiative=found)
+            .select_related("municipality", "uploaded_by")
+            .prefetch_related("milestones")
+        ]
+
+
+@router.post(C + "/documents", auth=django_auth, response=_write(DocumentOut))
+def add_document(
+    request: HttpRequest,
+    code: str,
+    initiative_id: int,
+    file: File[UploadedFile],
+    title: Form[str],
+    milestone_id: Form[int | None] = None,
+) -> Any:
+    """Upload a document (multipart/form-data: `title`, `file`, optionally `milestone_id`),
+    with the page's form and the same service: those who run the initiative, and a partner's
+    people with their evidence; at most 10 MB, pdf, docx, xlsx, odt, ods, png, jpg, txt or csv;
+    only those who edit milestones may put it in a milestone."""
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        milestones = list(Milestone.objects.filter(initiative=found))
+        form = forms.DocumentForm(
+            {"title": title, "milestone": "" if milestone_id is None else str(milestone_id)},
+            {"file": file},
+            milestones=milestones,
+        )
+        if milestone_id is not None and not milestones:
+            return Status(400, {"detail": _("Milepælen hører ikke til initiativet.")})
+        return _saved(
+            form,
+            lambda data: services.add_document(found, request.user, **data),
+            _document,
+            201,
+        )
+
+
+@router.post(C + "/ideas", auth=django_auth, response=_write(IdeaLinksOut))
+def link_idea(request: HttpRequest, code: str, initiative_id: int, payload: IdeaLinkIn) -> Any:
+    """Carry one more idea forward in the initiative, for those who run it (the service's rule:
+    `initiatives.manage_initiative`, and an idea the caller may see); its author and supporters
+    are told, as on the pages."""
+    with municipality_scope(code) as municipality:
+        found = _found(request, municipality, initiative_id)
+        # Another municipality's idea, or a missing one, is refused as an idea one cannot see.
+        idea = (
+            Idea.objects.filter(municipality=municipality, pk=payload.idea_id)
+            .select_related("challenge", "municipality")
+            .first()
+        )
+        services.link_idea(found, request.user, idea)  # type: ignore[arg-type]
+        return Status(
+            201,
+            {
+                "initiative_id": found.pk,
+                "idea_ids": sorted(
+                    found.idea_links.filter(idea__visibility="visible").values_list(
+                        "idea_id", flat=True
+                    )
+                ),
+            },
         )
 
 

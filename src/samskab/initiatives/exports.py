@@ -13,6 +13,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samskab.core.exports import neutralise_cell
@@ -87,6 +88,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("actual_value", "faktisk (kr.)"),
         ("withdrawn", "trukket tilbage"),
         ("signed_off", "godkendt"),
+        ("signed_off_by", "godkendt af"),
+        ("signed_off_on", "godkendt den"),
     ],
 }
 CSV_TABLES = {
@@ -119,16 +122,20 @@ def partner_name(partner: Partner) -> str:
 
 
 def _newest_entries(commitments: list[Commitment]) -> dict[int, CommitmentEntry]:
+    """Each commitment's newest entry, carrying its newest sign-off (`signed_off`: that entry,
+    whose `by` and `at` say who approved it and when) if it has one."""
     newest: dict[int, CommitmentEntry] = {}
-    signed: set[int] = set()
-    for entry in CommitmentEntry.objects.filter(commitment__in=commitments).order_by(
-        "commitment_id", "seq"
+    signed: dict[int, CommitmentEntry] = {}
+    for entry in (
+        CommitmentEntry.objects.filter(commitment__in=commitments)
+        .select_related("by")
+        .order_by("commitment_id", "seq")
     ):
         newest[entry.commitment_id] = entry
         if entry.action == "signed_off":
-            signed.add(entry.commitment_id)
-    for key in signed:
-        newest[key].signed_off = True  # type: ignore[attr-defined]
+            signed[entry.commitment_id] = entry
+    for key, entry in signed.items():
+        newest[key].signed_off = entry  # type: ignore[attr-defined]
     return newest
 
 
@@ -213,6 +220,7 @@ def export_data(initiatives: list[Initiative]) -> dict[str, list[dict[str, Any]]
 
 
 def _commitment_row(c: Commitment, entry: CommitmentEntry | None) -> dict[str, Any]:
+    signed: CommitmentEntry | None = getattr(entry, "signed_off", None)
     return {
         "id": c.pk,
         "initiative_id": c.initiative_id,
@@ -227,7 +235,13 @@ def _commitment_row(c: Commitment, entry: CommitmentEntry | None) -> dict[str, A
         "planned_value": money(entry.planned_value) if entry else None,
         "actual_value": money(entry.actual_value) if entry else None,
         "withdrawn": bool(entry and entry.withdrawn),
-        "signed_off": bool(entry and getattr(entry, "signed_off", False)),
+        "signed_off": signed is not None,
+        # Who approved it by their public name, as the pages show it: an import cannot verify
+        # a person by it, and carries it as a note (see samskab.initiatives.imports).
+        "signed_off_by": (signed.by.public_name if signed.by else _("Slettet bruger"))
+        if signed is not None
+        else "",
+        "signed_off_on": timezone.localdate(signed.at).isoformat() if signed is not None else None,
     }
 
 

@@ -5,8 +5,11 @@ responsibilities or commitments, told apart by their headers).
 Every row is written through the services, so the rules, the audit log and the notifications
 are the same as on the pages, all in one transaction: a file with refused rows stores nothing,
 unless the person chose to import the valid rows (then a row that refers to a refused row is
-refused too). Columns the export computes (ids, the economy, sign-offs) are read and left alone;
-the ids only link the file's rows to each other.
+refused too). Columns the export computes (ids, the economy) are read and left alone; the ids
+only link the file's rows to each other.
+
+A commitment's sign-off in the file is carried as a note in its history ("Godkendt af … den …
+(importeret)"), never as a sign-off here; see `_Importer.signed_off_note` for why.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -290,6 +294,7 @@ class _Importer:
         for org in Organisation.objects.filter(municipality=municipality):
             self.organisations.setdefault(org.name.casefold(), []).append(org)
         self.people: dict[str, Any] = {}
+        self.signoffs_noted = 0
 
     def refuse(self, table: str, number: int, reason: str) -> None:
         self.refused.append({"table": str(TABLE_LABELS[table]), "row": number, "reason": reason})
@@ -449,6 +454,7 @@ class _Importer:
                     _("Budgetposten »%(title)s« findes ikke i initiativet.")
                     % {"title": line_title[:60]}
                 )
+        note = self.signed_off_note(row)
         commitment = services.commit(
             initiative,
             self.actor,
@@ -459,7 +465,10 @@ class _Importer:
             budget_line=line,
             description=_cell(row, "description"),
             valuation_rule=_cell(row, "valuation_rule"),
+            note=note,
         )
+        if note:
+            self.signoffs_noted += 1
         actual = self.number(row, "actual_quantity")
         if actual is None and kind != CommitmentKind.HOURS:
             actual = self.number(row, "actual_value")
@@ -470,6 +479,32 @@ class _Importer:
                 commitment, self.actor, reason=_("Trukket tilbage i den importerede fil.")
             )
         return commitment
+
+    def signed_off_note(self, row: dict[str, Any]) -> str:
+        """What the file says about a sign-off, as a note for the commitment's history.
+
+        A sign-off is a leader's own statement, made in Samskab, that the figures are right,
+        and never by the one who committed. A file cannot prove who made it: anyone who has the
+        file can edit it, and the export names the signer by public name only (never e-mail),
+        which need not be unique nor belong to anyone here. Turning it into a sign-off would
+        let the importer sign in another person's name (and here the importer is the one who
+        commits, who may not sign off). So the import neither refuses the row (the commitment
+        itself is good) nor signs: it keeps who approved it and when, in the file, as a note
+        on the first step of the history, and a leader here signs off again if it should be.
+        """
+        if not _yes(row, "signed_off"):
+            return ""
+        signer = _cell(row, "signed_off_by")[:100] or _("ukendt")
+        when = _date(row.get("signed_off_on"), _("Godkendt den"))
+        if when is None:
+            return _(
+                "Godkendt af %(name)s (importeret). Godkendelsen er ikke overført: en leder "
+                "her skal godkende tilsagnet igen."
+            ) % {"name": signer}
+        return _(
+            "Godkendt af %(name)s den %(date)s (importeret). Godkendelsen er ikke overført: "
+            "en leder her skal godkende tilsagnet igen."
+        ) % {"name": signer, "date": formats.date_format(when, "j. F Y")}
 
     def write_parts(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
         """A part of the work is all the rows with its initiative and title: one matrix."""
@@ -570,5 +605,9 @@ def run_import(
         return report
     importer.sort()
     stored = sum(importer.counts.values())
-    report.update(created=importer.counts["initiatives"], stored=stored > 0)
+    report.update(
+        created=importer.counts["initiatives"],
+        stored=stored > 0,
+        signoffs_noted=importer.signoffs_noted,
+    )
     return report

@@ -17,7 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -28,7 +29,8 @@ from samskab.analysis.economy import Economy, hour_value
 from samskab.analysis.progress import weighted_progress
 from samskab.challenges import services as challenges
 from samskab.challenges.models import Challenge, Idea
-from samskab.core.activity import ActivityReport
+from samskab.core import periods
+from samskab.core.activity import Activity, ActivityReport, Arena
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import clean_free_text
@@ -58,6 +60,7 @@ from samskab.initiatives.models import (
     WorkPart,
 )
 from samskab.municipalities.models import Space
+from samskab.municipalities.models import Visibility as SpaceVisibility
 from samskab.notifications.models import Kind
 from samskab.notifications.services import in_language, notify
 
@@ -833,10 +836,12 @@ def commit(
     description: str = "",
     valuation_rule: str = "",
     evidence: Document | None = None,
+    note: str = "",
 ) -> Commitment:
     """A partner commits kroner, hours (at a stated rate), premises or goods in kind (valued in
     kroner). Only someone affiliated with the partner's organisation, or the partner person,
-    may commit on its behalf."""
+    may commit on its behalf. A `note` is kept with the first step of the history (an import
+    puts there what the file said about a sign-off it could not carry)."""
     if not isinstance(partner, Partner) or partner.initiative_id != initiative.pk:
         raise ServiceError(_("Partneren er ikke med i initiativet."))
     _require(
@@ -861,6 +866,7 @@ def commit(
     if budget_line is not None and budget_line.initiative_id != initiative.pk:
         raise ServiceError(_("Budgetposten hører ikke til initiativet."))
     evidence = _evidence(initiative, evidence)
+    note = clean_free_text(note, limit=2000)
     with transaction.atomic():
         commitment = Commitment.objects.create(
             municipality_id=initiative.municipality_id,
@@ -881,6 +887,7 @@ def commit(
             hour_rate=rate,
             planned_value=value,
             evidence=evidence,
+            reason=note,
             by=_is(actor),
         )
         record(
@@ -1168,5 +1175,136 @@ def commitment_history(commitment: Commitment) -> list[CommitmentEntry]:
 
 
 def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
-    """Who took part in what here between `start` and `end` (both inclusive)."""
-    return ActivityReport()
+    """Who took part in what here between `start` and `end` (both inclusive).
+
+    Arenas: every initiative that existed by `end`, public when it lies in a public space; its
+    parent is its challenge, else the challenge of the first idea it carries, else the initiative
+    it is part of. Activities: a partner joining ("partner", on the local day of `joined_at`,
+    the partner's organisation, or the person taking part on their own); a commitment
+    ("commitment", on the day it was made, for its partner's organisation or person; one whose
+    newest entry withdrew it is left out); and the responsibility matrix ("responsibility", the
+    partners who are ansvarlig or bidragyder for a part of the work). An assignment keeps no
+    date of its own, so it is dated the day its partner joined. Five queries."""
+    kwargs = {"municipality": municipality}
+    since, until = periods.bounds(start, end)
+    in_period = periods.within("joined_at", start, end)
+    idea_challenge: dict[int, int] = {}
+    for initiative_id, challenge_id in (
+        InitiativeIdea.objects.filter(**kwargs)
+        .order_by("initiative_id", "linked_at", "pk")
+        .values_list("initiative_id", "idea__challenge_id")
+    ):
+        idea_challenge.setdefault(initiative_id, challenge_id)
+    arenas = []
+    for pk, title, visibility, challenge_id, parent_id in Initiative.objects.filter(
+        **kwargs, created_at__lt=until
+    ).values_list("pk", "title", "space__visibility", "challenge_id", "parent_id"):
+        challenge_id = challenge_id or idea_challenge.get(pk)
+        if challenge_id:
+            parent = f"challenge:{challenge_id}"
+        else:
+            parent = f"initiative:{parent_id}" if parent_id else ""
+        arenas.append(
+            Arena(
+                key=f"initiative:{pk}",
+                kind="initiative",
+                label=title,
+                public=visibility == SpaceVisibility.PUBLIC,
+                url=reverse(
+                    "initiatives:detail",
+                    kwargs={"municipality": municipality.slug, "initiative": pk},
+                ),
+                parent=parent,
+            )
+        )
+    activities = []
+    for initiative_id, org, person, active, joined_at in Partner.objects.filter(
+        **kwargs, **in_period
+    ).values_list(
+        "initiative_id", "organisation_id", "person_id", "person__is_active", "joined_at"
+    ):
+        activities.append(
+            Activity(
+                "partner",
+                periods.day(joined_at),
+                f"initiative:{initiative_id}",
+                person_id=None if org else periods.known(person, active),
+                organisation_id=org,
+            )
+        )
+    newest = CommitmentEntry.objects.filter(commitment=OuterRef("pk")).order_by("-seq")
+    for initiative_id, org, person, active, created_at in (
+        Commitment.objects.filter(**kwargs, **periods.within("created_at", start, end))
+        .annotate(withdrawn=Subquery(newest.values("withdrawn")[:1]))
+        .exclude(withdrawn=True)
+        .values_list(
+            "initiative_id",
+            "partner__organisation_id",
+            "partner__person_id",
+            "partner__person__is_active",
+            "created_at",
+        )
+    ):
+        activities.append(
+            Activity(
+                "commitment",
+                periods.day(created_at),
+                f"initiative:{initiative_id}",
+                person_id=None if org else periods.known(person, active),
+                organisation_id=org,
+            )
+        )
+    for initiative_id, org, person, active, joined_at in Assignment.objects.filter(
+        **kwargs,
+        role__in=[Responsibility.RESPONSIBLE, Responsibility.CONTRIBUTOR],
+        partner__joined_at__gte=since,
+        partner__joined_at__lt=until,
+    ).values_list(
+        "part__initiative_id",
+        "partner__organisation_id",
+        "partner__person_id",
+        "partner__person__is_active",
+        "partner__joined_at",
+    ):
+        activities.append(
+            Activity(
+                "responsibility",
+                periods.day(joined_at),
+                f"initiative:{initiative_id}",
+                person_id=None if org else periods.known(person, active),
+                organisation_id=org,
+            )
+        )
+    return ActivityReport(tuple(arenas), tuple(activities))
+
+
+# --------------------------------------------------------------------------------------------
+# The movement dashboard's read functions (samskab.landscape.dashboard)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The initiatives the person may see, counted by status (every status present, 0 where
+    none), and their economies summed: budget, committed and actually spent, in kroner."""
+
+    by_status: dict[str, int]
+    budget: Decimal
+    committed: Decimal
+    spent: Decimal
+
+
+def overview(user: Any, municipality: Any) -> Overview:
+    """Initiatives by status and their economy totals, in four queries whatever their number."""
+    found = initiatives_for(user, municipality)
+    by_status = dict.fromkeys(Status.values, 0)
+    for status in found.values_list("status", flat=True):
+        by_status[status] = by_status.get(status, 0) + 1
+    zero = Decimal("0.00")
+    totals = economies(found).values()
+    return Overview(
+        by_status=by_status,
+        budget=sum((e.budget for e in totals), zero),
+        committed=sum((e.committed for e in totals), zero),
+        spent=sum((e.spent for e in totals), zero),
+    )

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tasks.base import TaskResultStatus
 
 from samskab.accounts.models import Affiliation, Organisation
 from samskab.analysis.economy import Totals
@@ -29,6 +28,7 @@ from samskab.challenges.services import get_challenge_or_404
 from samskab.core.converters import IdConverter
 from samskab.core.errors import ServiceError
 from samskab.core.feedback import attempt
+from samskab.core.imports import report_of, result_for
 from samskab.initiatives import exports, forms, services
 from samskab.initiatives.access import (
     get_budget_line_or_404,
@@ -61,7 +61,6 @@ from samskab.municipalities.panels import INITIATIVE_COLUMNS, INITIATIVE_PANELS,
 
 PER_PAGE = 50
 # A queued task's id (a UUID); anything else is no import of ours.
-_RESULT_ID = re.compile(r"^[0-9a-fA-F-]{1,64}$")
 
 # The accountability page's orders: key in the address → (what to sort by, biggest first).
 SORTS: dict[str, tuple[Callable[[Any], Any], bool]] = {
@@ -430,6 +429,7 @@ def initiative_detail(
             "economy": services.economy(found),
             "can_manage": can_manage,
             "can_edit_milestones": user.has_perm("initiatives.edit_milestones", found),
+            "can_add_document": user.has_perm("initiatives.add_document", found),
             "initiative_panels": panels_for(request, found, INITIATIVE_PANELS),
         },
     )
@@ -469,16 +469,31 @@ def milestone_reach(
     )
 
 
-document_create = _step(
-    _managing("initiatives.edit_milestones"),
-    forms.DocumentForm,
-    services.add_document,
-    form_kwargs=lambda found: {"milestones": list(Milestone.objects.filter(initiative=found))},
-    title=gettext_lazy("Tilføj et dokument"),
-    intro=gettext_lazy("Dokumentet kan kun ses af dem, der kan se initiativet."),
-    submit=gettext_lazy("Upload dokumentet"),
-    done=gettext_lazy("Dokumentet er tilføjet."),
-)
+@login_required
+@municipality_view
+def document_create(
+    request: HttpRequest, municipality: Municipality, initiative: int
+) -> HttpResponse:
+    """Gated as the service is (`initiatives.add_document`): those who run the initiative, and
+    a partner's people with their evidence. A milestone is offered only to those who may edit
+    milestones, as only they may put a document in one."""
+    found = _managed(request, municipality, initiative, "initiatives.add_document")
+    milestones = (
+        list(Milestone.objects.filter(initiative=found))
+        if request.user.has_perm("initiatives.edit_milestones", found)
+        else []
+    )
+    form = forms.DocumentForm(request.POST or None, request.FILES or None, milestones=milestones)
+    return _form_page(
+        request,
+        found,
+        form,
+        lambda data: services.add_document(found, request.user, **data),
+        title=_("Tilføj et dokument"),
+        intro=_("Dokumentet kan kun ses af dem, der kan se initiativet."),
+        submit=_("Upload dokumentet"),
+        done=_("Dokumentet er tilføjet."),
+    )
 
 
 @municipality_view
@@ -975,7 +990,7 @@ def import_start(request: HttpRequest, municipality: Municipality) -> HttpRespon
                 language=get_language(),
             )
             if result.is_finished:
-                return _import_report(request, municipality, _report_of(result))
+                return _import_report(request, municipality, report_of(result))
             return redirect("initiatives:import_report", municipality.slug, result.id)
     return render(
         request,
@@ -983,15 +998,6 @@ def import_start(request: HttpRequest, municipality: Municipality) -> HttpRespon
         {"municipality": municipality, "form": form},
         status=400 if form.is_bound else 200,
     )
-
-
-def _report_of(result: Any) -> dict[str, Any] | None:
-    """The finished import's report; one that failed says so instead of showing a 500."""
-    if not result.is_finished:
-        return None
-    if result.status != TaskResultStatus.SUCCESSFUL:
-        return {"failed": True, "stored": False, "rows": 0, "created": 0, "refused": []}
-    return result.return_value  # type: ignore[no-any-return]
 
 
 def _import_report(
@@ -1009,16 +1015,5 @@ def _import_report(
 @municipality_view
 def import_report(request: HttpRequest, municipality: Municipality, result: str) -> HttpResponse:
     """A queued import's report, for the person who started it."""
-    if not _RESULT_ID.match(result):
-        raise Http404
-    try:
-        found = import_initiatives.get_result(result)
-    except Exception:  # noqa: BLE001 - an unknown or malformed id is simply not there
-        raise Http404 from None
-    kwargs = found.kwargs
-    if (
-        kwargs.get("actor_id") != request.user.pk
-        or kwargs.get("municipality_id") != municipality.pk
-    ):
-        raise Http404
-    return _import_report(request, municipality, _report_of(found))
+    found = result_for(import_initiatives, result, request.user, municipality)
+    return _import_report(request, municipality, report_of(found))
