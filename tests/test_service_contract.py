@@ -46,6 +46,7 @@ APPS = [
     "notifications",
     "initiatives",
     "experiments",
+    "landscape",
 ]
 
 # Functions that change nothing, or that the system itself calls (tasks, mail, a signed token),
@@ -62,6 +63,7 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "initiatives.landscape_activity": "read, for the landscape: aggregates, never private items",
     "experiments.landscape_activity": "read, for the landscape: aggregates, never private items",
     "challenges.visible_ideas": "read, checks view_challenge",
+    "challenges.challenges_by_phase": "read, for the dashboard: in spaces the person may enter",
     "complexity.thresholds_for": "read",
     "complexity.rounds_of": "read",
     "complexity.my_rating": "read of the person's own rating",
@@ -69,6 +71,7 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "complexity.ratings_by_round": "read",
     "complexity.assessments_for_challenge": "read, checks view_assessment",
     "complexity.latest_zone": "read",
+    "complexity.zone_counts": "read, for the dashboard: in spaces the person may enter",
     "experiments.zone_choices": "pure",
     "experiments.assessed_zone": "read",
     "experiments.authors_of": "read",
@@ -96,6 +99,7 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "opinions.build_input": "pure",
     "opinions.result_data": "pure",
     "opinions.public_result": "pure",
+    "opinions.consensus_counts": "read, for the dashboard: in spaces the person may enter",
     "opinions.compute": "pure",
     "opinions.recompute": "the background task",
     "reflection.role_choices": "pure",
@@ -127,6 +131,19 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "initiatives.initiatives_for_idea": "read, filtered by view_space",
     "initiatives.initiatives_for_challenge": "read, filtered by view_space",
     "initiatives.commitment_history": "read",
+    "landscape.default_period": "pure",
+    "landscape.previous_period": "pure",
+    "landscape.period_choices": "pure",
+    "landscape.check_period": "pure",
+    "landscape.parse_period": "pure",
+    "landscape.export_url": "builds a link",
+    "landscape.latest": "read; the caller checks view_landscape",
+    "landscape.build_document": "the system's own work: computes, stores nothing",
+    "landscape.compute": "the system's own work: the background task (or the CLI) stores it",
+    "landscape.record_failure": "the background task's bookkeeping",
+    "landscape.queue": "the system's own work: queues the computation (no person acts)",
+    "landscape.enqueue": "queues the background computation",
+    "initiatives.overview": "read, for the dashboard: initiatives the person may see",
 }
 
 
@@ -765,6 +782,25 @@ def _experiments() -> dict[str, Case]:
         "publish_learning": Case(
             "borger", "facilitator", lambda w, a: s.publish_learning(experiment(w), a)
         ),
+        "import_experiment": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.import_experiment(
+                experiment(w).initiative,
+                a,
+                zone=4,
+                review_on=None,
+                status="stopped",
+                outcome="Det virkede.",
+                learning="Spørg først.",
+                title="Fra en fil",
+                hypothesis="Hvis vi spørger, kommer de.",
+                signals="Hvor mange kommer.",
+                amplify_when="Mange kommer.",
+                dampen_when="Få kommer.",
+                stop_when="Ingen kommer.",
+            ),
+        ),
     }
 
 
@@ -785,6 +821,21 @@ def _notifications() -> dict[str, Case]:
     }
 
 
+def _landscape() -> dict[str, Case]:
+    from samskab.landscape import services as s
+
+    def period(w: World) -> tuple[Any, Any]:
+        return s.default_period(timezone.localdate())
+
+    return {
+        "request_refresh": Case(
+            "borger",
+            "administrator",
+            lambda w, a: s.request_refresh(a, w.municipality, *period(w)),
+        ),
+    }
+
+
 CASES: dict[str, dict[str, Case]] = {
     "challenges": _challenges(),
     "municipalities": _municipalities(),
@@ -795,6 +846,7 @@ CASES: dict[str, dict[str, Case]] = {
     "notifications": _notifications(),
     "initiatives": _initiatives(),
     "experiments": _experiments(),
+    "landscape": _landscape(),
 }
 
 

@@ -14,6 +14,8 @@ from samskab.complexity.api import router as complexity_router
 from samskab.core.errors import ServiceError
 from samskab.experiments.api import router as experiments_router
 from samskab.initiatives.api import router as initiatives_router
+from samskab.landscape.api import router as landscape_router
+from samskab.landscape.dashboard_api import router as dashboard_router
 from samskab.municipalities.api import router as municipalities_router
 from samskab.opinions.api import router as opinions_router
 from samskab.reflection.api import router as reflection_router
@@ -83,3 +85,5 @@ api.add_router("/", reflection_router)
 api.add_router("/", workshops_router)
 api.add_router("/", initiatives_router)
 api.add_router("/", experiments_router)
+api.add_router("/", landscape_router)
+api.add_router("/", dashboard_router)

@@ -8,8 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,12 +33,14 @@ from samskab.challenges.models import (
     Visibility,
 )
 from samskab.challenges.ranking import next_pair_for as next_pair_for
-from samskab.core.activity import ActivityReport
+from samskab.core import periods
+from samskab.core.activity import Activity, ActivityReport, Arena
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.ratelimit import check_rate
 from samskab.core.validators import CPR_MESSAGE, contains_cpr
 from samskab.municipalities.models import Space
+from samskab.municipalities.models import Visibility as SpaceVisibility
 from samskab.notifications.models import Kind
 from samskab.notifications.services import in_language, notify
 
@@ -563,5 +567,178 @@ def start_with_mayor_question(movement: Any, actor: Any) -> Challenge:
 
 
 def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
-    """Who took part in what here between `start` and `end` (both inclusive)."""
-    return ActivityReport()
+    """Who took part in what here between `start` and `end` (both inclusive).
+
+    Arenas: every published challenge that existed by `end` (a proposed or rejected one is not
+    listed), public when it lies in a public space; its categories as "category:<slug of the
+    name>", so challenges sharing a category name are suggested ties. Activities, each on the
+    local day of its `created_at`: the challenge posed (its poser), ideas (the author, and the
+    organisation it was posted on behalf of), comments (target: the author of the comment
+    replied to, else of the idea), supports (target: the idea's author and organisation) and
+    pairwise comparisons. Only what everyone in the arena sees counts: ideas and comments
+    waiting for or hidden by moderation, and deleted comments, are left out, and so are the
+    comments and supports of such ideas. An inactive account (a workshop guest, a deleted
+    person) is listed without its person. Six queries, whatever the amount."""
+    kwargs = {"municipality": municipality}
+    since, until = periods.bounds(start, end)
+    in_period = periods.within("created_at", start, end)
+    published = Challenge.objects.filter(
+        **kwargs, status=ChallengeStatus.PUBLISHED, created_at__lt=until
+    )
+    rows = published.values_list(
+        "pk", "title", "space__visibility", "posed_by_id", "posed_by__is_active", "created_at"
+    )
+    categories: dict[int, list[str]] = {}
+    for challenge_id, name in (
+        Category.objects.filter(**kwargs, challenge__in=published.values("pk"))
+        .order_by("challenge_id", "name")
+        .values_list("challenge_id", "name")
+    ):
+        categories.setdefault(challenge_id, []).append(
+            f"category:{slugify(name, allow_unicode=True) or name}"
+        )
+    arenas, activities = [], []
+    for pk, title, visibility, poser, active, created_at in rows:
+        key = f"challenge:{pk}"
+        arenas.append(
+            Arena(
+                key=key,
+                kind="challenge",
+                label=title,
+                public=visibility == SpaceVisibility.PUBLIC,
+                url=reverse(
+                    "challenges:detail",
+                    kwargs={"municipality": municipality.slug, "challenge": pk},
+                ),
+                categories=tuple(categories.get(pk, ())),
+            )
+        )
+        if since <= created_at < until:
+            activities.append(
+                Activity("challenge", periods.day(created_at), key, periods.known(poser, active))
+            )
+    shown = {
+        **kwargs,
+        "visibility": Visibility.VISIBLE,
+        "challenge__status": ChallengeStatus.PUBLISHED,
+    }
+    for challenge_id, author, active, org, created_at in Idea.objects.filter(
+        **shown, **in_period
+    ).values_list(
+        "challenge_id", "author_id", "author__is_active", "on_behalf_of_id", "created_at"
+    ):
+        activities.append(
+            Activity(
+                "idea",
+                periods.day(created_at),
+                f"challenge:{challenge_id}",
+                person_id=periods.known(author, active),
+                organisation_id=org,
+            )
+        )
+    for row in Comment.objects.filter(
+        **kwargs,
+        **in_period,
+        visibility=Visibility.VISIBLE,
+        deleted_at__isnull=True,
+        idea__visibility=Visibility.VISIBLE,
+        idea__challenge__status=ChallengeStatus.PUBLISHED,
+    ).values_list(
+        "idea__challenge_id",
+        "author_id",
+        "author__is_active",
+        "created_at",
+        "parent_id",
+        "parent__author_id",
+        "parent__author__is_active",
+        "idea__author_id",
+        "idea__author__is_active",
+        "idea__on_behalf_of_id",
+    ):
+        challenge_id, author, active, created_at, parent, p_author, p_active = row[:7]
+        i_author, i_active, i_org = row[7:]
+        if parent is not None:
+            target, target_org = periods.known(p_author, p_active), None
+        else:
+            target, target_org = periods.known(i_author, i_active), i_org
+        activities.append(
+            Activity(
+                "comment",
+                periods.day(created_at),
+                f"challenge:{challenge_id}",
+                person_id=periods.known(author, active),
+                target_person_id=target,
+                target_organisation_id=target_org,
+            )
+        )
+    for (
+        challenge_id,
+        person,
+        active,
+        i_author,
+        i_active,
+        i_org,
+        created_at,
+    ) in Support.objects.filter(
+        **kwargs,
+        **in_period,
+        idea__visibility=Visibility.VISIBLE,
+        idea__challenge__status=ChallengeStatus.PUBLISHED,
+    ).values_list(
+        "idea__challenge_id",
+        "person_id",
+        "person__is_active",
+        "idea__author_id",
+        "idea__author__is_active",
+        "idea__on_behalf_of_id",
+        "created_at",
+    ):
+        activities.append(
+            Activity(
+                "support",
+                periods.day(created_at),
+                f"challenge:{challenge_id}",
+                person_id=periods.known(person, active),
+                target_person_id=periods.known(i_author, i_active),
+                target_organisation_id=i_org,
+            )
+        )
+    for challenge_id, person, active, created_at in Comparison.objects.filter(
+        **kwargs, **in_period, challenge__status=ChallengeStatus.PUBLISHED
+    ).values_list("challenge_id", "person_id", "person__is_active", "created_at"):
+        activities.append(
+            Activity(
+                "comparison",
+                periods.day(created_at),
+                f"challenge:{challenge_id}",
+                person_id=periods.known(person, active),
+            )
+        )
+    return ActivityReport(tuple(arenas), tuple(activities))
+
+
+# --------------------------------------------------------------------------------------------
+# The movement dashboard's read functions (samskab.landscape.dashboard)
+# --------------------------------------------------------------------------------------------
+
+
+def challenges_by_phase(user: Any, municipality: Any) -> dict[str, int]:
+    """How many published challenges, in spaces the person may enter, are in each phase now
+    (every phase present, 0 where none). Two queries, whatever the number of challenges."""
+    from samskab.municipalities.access import visible_spaces
+
+    counts = dict.fromkeys(phases.ORDER, 0)
+    rows = (
+        Challenge.objects.filter(
+            municipality=municipality,
+            status=ChallengeStatus.PUBLISHED,
+            space__in=visible_spaces(user, municipality).values("pk"),
+        )
+        .order_by()
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+        .values_list("phase", "n")
+    )
+    for phase, n in rows:
+        counts[phase] = counts.get(phase, 0) + n
+    return counts

@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samskab.accounts.roles import declarable_roles
 from samskab.analysis.stacey import ZoneThresholds
-from samskab.challenges.models import Challenge
+from samskab.challenges.models import Challenge, ChallengeStatus
 from samskab.complexity.models import (
     REASON_MAX_LENGTH,
     SCALE_HIGH,
@@ -24,11 +25,13 @@ from samskab.complexity.models import (
 # What a live summary of a round looks like (the workshop's big screen shows one).
 from samskab.complexity.presentation import summarise as summarise
 from samskab.complexity.presentation import zone_name as zone_name
+from samskab.core import periods
 from samskab.core import services as core_services
-from samskab.core.activity import ActivityReport
+from samskab.core.activity import Activity, ActivityReport, Arena
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import contains_cpr
+from samskab.municipalities.models import Visibility as SpaceVisibility
 
 __all__ = ["ServiceError"]
 
@@ -248,5 +251,87 @@ def assessments_for_challenge(challenge: Challenge, user: Any) -> list[Assessmen
 
 
 def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
-    """Who took part in what here between `start` and `end` (both inclusive)."""
-    return ActivityReport()
+    """Who took part in what here between `start` and `end` (both inclusive).
+
+    Arenas: every assessment round of a published challenge that existed by `end`, its
+    challenge as parent, public when the challenge is (it lies in a public space). Activities:
+    each rating ("rating", the person, on the local day it was first given; changing it later
+    does not move it). Two queries."""
+    kwargs = {"municipality": municipality, "challenge__status": ChallengeStatus.PUBLISHED}
+    _since, until = periods.bounds(start, end)
+    arenas = [
+        Arena(
+            key=f"round:{pk}",
+            kind="round",
+            label=_("%(challenge)s, vurderingsrunde %(number)d")
+            % {"challenge": title, "number": number},
+            public=visibility == SpaceVisibility.PUBLIC,
+            url=reverse(
+                "complexity:round",
+                kwargs={
+                    "municipality": municipality.slug,
+                    "challenge": challenge_id,
+                    "number": number,
+                },
+            ),
+            parent=f"challenge:{challenge_id}",
+        )
+        for pk, number, challenge_id, title, visibility in AssessmentRound.objects.filter(
+            **kwargs, created_at__lt=until
+        ).values_list(
+            "pk", "number", "challenge_id", "challenge__title", "challenge__space__visibility"
+        )
+    ]
+    activities = [
+        Activity("rating", periods.day(created_at), f"round:{round_id}", periods.known(p, active))
+        for round_id, p, active, created_at in Rating.objects.filter(
+            municipality=municipality,
+            round__challenge__status=ChallengeStatus.PUBLISHED,
+            **periods.within("created_at", start, end),
+        ).values_list("round_id", "person_id", "person__is_active", "created_at")
+    ]
+    return ActivityReport(tuple(arenas), tuple(activities))
+
+
+# --------------------------------------------------------------------------------------------
+# The movement dashboard's read functions (samskab.landscape.dashboard)
+# --------------------------------------------------------------------------------------------
+
+
+def zone_counts(user: Any, municipality: Any) -> dict[int | None, int]:
+    """How many published challenges, in spaces the person may enter, the newest answered round
+    places in each Stacey zone (1–5), as `latest_zone` does for one; None: not rated yet. Every
+    zone present, 0 where none. Three queries, whatever the number of challenges and ratings."""
+    from collections import namedtuple
+
+    from samskab.challenges.models import ChallengeStatus
+    from samskab.municipalities.access import visible_spaces
+
+    challenges = Challenge.objects.filter(
+        municipality=municipality,
+        status=ChallengeStatus.PUBLISHED,
+        space__in=visible_spaces(user, municipality).values("pk"),
+    )
+    challenge_ids = list(challenges.values_list("pk", flat=True))
+    answer = namedtuple("answer", "agreement certainty role")
+    newest: dict[int, tuple[int, list[Any]]] = {}
+    for challenge_id, number, agreement, certainty, role in (
+        Rating.objects.filter(
+            municipality=municipality, round__challenge__in=challenges.values("pk")
+        )
+        .order_by()
+        .values_list("round__challenge_id", "round__number", "agreement", "certainty", "role")
+    ):
+        seen = newest.get(challenge_id)
+        if seen is None or number > seen[0]:
+            newest[challenge_id] = seen = (number, [])
+        if number == seen[0]:
+            seen[1].append(answer(agreement, certainty, role))
+    counts: dict[int | None, int] = {zone: 0 for zone in (1, 2, 3, 4, 5)}
+    counts[None] = 0
+    thresholds = thresholds_for(municipality.pk) if newest else None
+    for challenge_id in challenge_ids:
+        rated = newest.get(challenge_id)
+        summary = summarise(rated[1], thresholds) if rated and thresholds else None
+        counts[int(summary.overall.zone) if summary is not None else None] += 1
+    return counts

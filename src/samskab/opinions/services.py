@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
@@ -27,14 +28,16 @@ from django_tasks import task
 
 from samskab.accounts.roles import declarable_roles
 from samskab.analysis import opinion
+from samskab.core import periods
 from samskab.core import services as core_services
-from samskab.core.activity import ActivityReport
+from samskab.core.activity import Activity, ActivityReport, Arena
 from samskab.core.errors import ServiceError
 from samskab.core.groups import OTHER_GROUP, large_enough, merge_small
 from samskab.core.models import record
 from samskab.core.ratelimit import check_rate
 from samskab.core.validators import clean_free_text, contains_cpr
 from samskab.municipalities.models import Space
+from samskab.municipalities.models import Visibility as SpaceVisibility
 from samskab.opinions.models import (
     STATEMENT_MAX_LENGTH,
     Conversation,
@@ -790,5 +793,120 @@ def recompute(conversation: Conversation, *, seed: int = 0) -> int:
 
 
 def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
-    """Who took part in what here between `start` and `end` (both inclusive)."""
-    return ActivityReport()
+    """Who took part in what here between `start` and `end` (both inclusive).
+
+    Arenas: every conversation that existed by `end`, public when it lies in a public space, with
+    its challenge as parent. Activities: statements ("statement", the author, on the local day of
+    `created_at`; only those participants see: approved ones, and in post-moderation those not
+    yet moderated, never rejected ones) and every vote cast ("vote", from the append-only
+    history, so a changed vote counts on each day it was cast; the participant's person, None
+    for a participant imported from Pol.is). Three queries."""
+    kwargs = {"municipality": municipality}
+    _since, until = periods.bounds(start, end)
+    arenas = [
+        Arena(
+            key=f"conversation:{pk}",
+            kind="conversation",
+            label=title,
+            public=visibility == SpaceVisibility.PUBLIC,
+            url=reverse(
+                "opinions:conversation",
+                kwargs={"municipality": municipality.slug, "conversation": pk},
+            ),
+            parent=f"challenge:{challenge_id}" if challenge_id else "",
+        )
+        for pk, title, visibility, challenge_id in Conversation.objects.filter(
+            **kwargs, created_at__lt=until
+        ).values_list("pk", "title", "space__visibility", "challenge_id")
+    ]
+    shown = Q(moderation=ModerationState.IN) | Q(
+        moderation=ModerationState.UNMODERATED,
+        conversation__moderation_mode=ModerationMode.POST,
+    )
+    activities = [
+        Activity(
+            "statement",
+            periods.day(created_at),
+            f"conversation:{conversation_id}",
+            periods.known(author, active),
+        )
+        for conversation_id, author, active, created_at in Statement.objects.filter(
+            shown, **kwargs, **periods.within("created_at", start, end)
+        ).values_list("conversation_id", "author_id", "author__is_active", "created_at")
+    ]
+    activities += [
+        Activity(
+            "vote",
+            periods.day(created_at),
+            f"conversation:{conversation_id}",
+            periods.known(person, active),
+        )
+        for conversation_id, person, active, created_at in VoteEvent.objects.filter(
+            **kwargs, **periods.within("created_at", start, end)
+        )
+        .order_by()
+        .values_list(
+            "conversation_id",
+            "participant__person_id",
+            "participant__person__is_active",
+            "created_at",
+        )
+    ]
+    return ActivityReport(tuple(arenas), tuple(activities))
+
+
+# --------------------------------------------------------------------------------------------
+# The movement dashboard's read functions (samskab.landscape.dashboard)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsensusCount:
+    """One conversation's opinion map, counted: `statements` voted on (not moderated out),
+    `consensus` of them that every opinion group shown agrees with (more than half of each
+    group's votes on it are agree; at least two groups, none below the minimum group size).
+    `computed`: the map has been computed at least once."""
+
+    conversation_id: int
+    title: str
+    statements: int
+    consensus: int
+    computed: bool
+
+
+def _consensus_count(data: dict[str, Any]) -> tuple[int, int]:
+    shown = public_result(data) if data else {}
+    stats = shown.get("statements") or {}
+    voted = [sid for sid, s in stats.items() if s.get("seen") and not s.get("mod_out")]
+    groups = [g.get("counts") or {} for g in shown.get("groups") or [] if not g.get("too_small")]
+    if len(groups) < 2:
+        return len(voted), 0
+    agreed = 0
+    for sid in voted:
+        cells = [g.get(sid, [0, 0, 0]) for g in groups]
+        if all(n and 2 * a > n for a, _d, n in cells):
+            agreed += 1
+    return len(voted), agreed
+
+
+def consensus_counts(user: Any, municipality: Any) -> list[ConsensusCount]:
+    """The opinion maps of the conversations the person may see (newest first), each with how
+    many statements reached agreement across the opinion groups. Three queries, whatever the
+    number of conversations."""
+    from samskab.municipalities.access import visible_spaces
+
+    conversations = Conversation.objects.filter(
+        municipality=municipality, space__in=visible_spaces(user, municipality).values("pk")
+    )
+    found = list(conversations.values_list("pk", "title"))
+    stored = dict(
+        ConversationAnalysis.objects.filter(
+            municipality=municipality, conversation__in=conversations.values("pk")
+        ).values_list("conversation_id", "data")
+    )
+    out = []
+    for pk, title in found:
+        data = stored.get(pk) or {}
+        statements, agreed = _consensus_count(data)
+        out.append(ConsensusCount(pk, title, statements, agreed, bool(data)))
+    return out

@@ -17,13 +17,15 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samskab.accounts.models import Role, User
 from samskab.accounts.roles import role_label, user_roles
+from samskab.core import periods
 from samskab.core import services as core_services
-from samskab.core.activity import ActivityReport
+from samskab.core.activity import Activity, ActivityReport, Arena
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import CPR_MESSAGE, clean_free_text, contains_cpr
@@ -785,5 +787,44 @@ def shared_library(query: str = "") -> QuerySet[Learning]:
 
 
 def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
-    """Who took part in what here between `start` and `end` (both inclusive)."""
-    return ActivityReport()
+    """Who took part in what here between `start` and `end` (both inclusive).
+
+    Arenas: every room that existed by `end`, never public (only its members see it), with its
+    challenge as parent when it has one. Activities, all of kind "room": a person becoming a
+    member (on the local day of `created_at`), an entry shared with the room under a name (its
+    author, on the day it was written) and an anonymous entry (no person; it keeps no time, so it
+    is dated the day its meeting started). Private entries are never listed. Four queries."""
+    kwargs = {"municipality": municipality}
+    _since, until = periods.bounds(start, end)
+    arenas = [
+        Arena(
+            key=f"room:{pk}",
+            kind="room",
+            label=title,
+            public=False,
+            url=reverse("reflection:room", kwargs={"municipality": municipality.slug, "room": pk}),
+            parent=f"challenge:{challenge_id}" if challenge_id else "",
+        )
+        for pk, title, challenge_id in Room.objects.filter(
+            **kwargs, created_at__lt=until
+        ).values_list("pk", "title", "challenge_id")
+    ]
+    activities = [
+        Activity("room", periods.day(created_at), f"room:{room_id}", periods.known(person, active))
+        for room_id, person, active, created_at in RoomMember.objects.filter(
+            **kwargs, **periods.within("created_at", start, end)
+        ).values_list("room_id", "person_id", "person__is_active", "created_at")
+    ]
+    activities += [
+        Activity("room", periods.day(created_at), f"room:{room_id}", periods.known(person, active))
+        for room_id, person, active, created_at in Entry.objects.filter(
+            **kwargs, **periods.within("created_at", start, end), visibility=Visibility.SHARED
+        ).values_list("session__room_id", "author_id", "author__is_active", "created_at")
+    ]
+    activities += [
+        Activity("room", periods.day(started_at), f"room:{room_id}")
+        for room_id, started_at in AnonymousEntry.objects.filter(
+            **kwargs, **periods.within("session__created_at", start, end)
+        ).values_list("session__room_id", "session__created_at")
+    ]
+    return ActivityReport(tuple(arenas), tuple(activities))

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -31,8 +32,10 @@ from samskab.challenges import services as challenge_services
 from samskab.challenges.models import Challenge, Idea, Phase
 from samskab.complexity import services as complexity_services
 from samskab.complexity.models import AssessmentRound
+from samskab.core import periods
 from samskab.core import services as core_services
-from samskab.core.activity import ActivityReport
+from samskab.core.activity import Activity as Act
+from samskab.core.activity import ActivityReport, Arena
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import CPR_MESSAGE, clean_free_text, contains_cpr
@@ -557,5 +560,48 @@ def next_pair_for(activity: Activity, participant: WorkshopParticipant) -> tuple
 
 
 def landscape_activity(municipality: Any, start: date, end: date) -> ActivityReport:
-    """Who took part in what here between `start` and `end` (both inclusive)."""
-    return ActivityReport()
+    """Who took part in what here between `start` and `end` (both inclusive).
+
+    Arenas: every workshop that existed by `end`, never public (its pages are the
+    facilitator's), with its challenge as parent. Activities, kind "workshop": the facilitator
+    running it (on the local day it was created) and each participant joining (on the day of
+    `joined_at`), with the person only for someone who joined logged in; a guest is no one, so
+    counts without a person. What was answered lands in the other apps and is listed there;
+    nothing here tells who answered a reflection anonymously. Two queries."""
+    kwargs = {"municipality": municipality}
+    since, until = periods.bounds(start, end)
+    arenas, activities = [], []
+    for pk, title, challenge_id, facilitator, active, created_at in LiveSession.objects.filter(
+        **kwargs, created_at__lt=until
+    ).values_list(
+        "pk", "title", "challenge_id", "facilitator_id", "facilitator__is_active", "created_at"
+    ):
+        key = f"workshop:{pk}"
+        arenas.append(
+            Arena(
+                key=key,
+                kind="workshop",
+                label=title,
+                public=False,
+                url=reverse(
+                    "workshops:control", kwargs={"municipality": municipality.slug, "session": pk}
+                ),
+                parent=f"challenge:{challenge_id}",
+            )
+        )
+        if since <= created_at < until:
+            activities.append(
+                Act("workshop", periods.day(created_at), key, periods.known(facilitator, active))
+            )
+    for session_id, person, active, is_guest, joined_at in WorkshopParticipant.objects.filter(
+        **kwargs, **periods.within("joined_at", start, end)
+    ).values_list("session_id", "person_id", "person__is_active", "is_guest", "joined_at"):
+        activities.append(
+            Act(
+                "workshop",
+                periods.day(joined_at),
+                f"workshop:{session_id}",
+                None if is_guest else periods.known(person, active),
+            )
+        )
+    return ActivityReport(tuple(arenas), tuple(activities))

@@ -1,0 +1,167 @@
+"""The stored landscape as files: GraphML (Gephi, yEd, Kumu), JSON (nodes, ties, measures) and
+CSV (actors with their measures, and ties) for a spreadsheet.
+
+Everything is read from the stored document (`samskab.landscape.results`), which names no
+person: actors are organisations, municipal units and citizen groups of at least the minimum
+group size. Text cells in CSV go through `core.exports.neutralise_cell`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from samskab.core.exports import neutralise_cell
+
+#: Actor columns in GraphML and CSV, with their GraphML types.
+NODE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("label", "string"),
+    ("sector", "string"),
+    ("kind", "string"),
+    ("department", "string"),
+    ("x", "double"),
+    ("y", "double"),
+    ("island", "int"),
+    ("community", "int"),
+    ("degree", "int"),
+    ("weight", "double"),
+    ("betweenness", "double"),
+    ("constraint", "double"),
+    ("effective_size", "double"),
+    ("ei", "double"),
+    ("broker", "boolean"),
+    ("cut_point", "boolean"),
+    ("hub", "boolean"),
+    ("arenas", "string"),
+)
+EDGE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("weight", "double"),
+    ("kinds", "string"),
+    ("first", "string"),
+    ("last", "string"),
+    ("bridge", "boolean"),
+)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+def _xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot hold (control characters other than tab and newlines)."""
+    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20)
+
+
+def graphml(doc: dict[str, Any]) -> str:
+    """The network as GraphML 1.0: one node per actor, one undirected edge per tied pair, each
+    attribute declared as a key. Empty attributes (null) are left out of the element."""
+    out = io.StringIO()
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+    )
+    for name, kind in NODE_FIELDS:
+        out.write(f'  <key id="n_{name}" for="node" attr.name="{name}" attr.type="{kind}"/>\n')
+    for name, kind in EDGE_FIELDS:
+        out.write(f'  <key id="e_{name}" for="edge" attr.name="{name}" attr.type="{kind}"/>\n')
+    period = doc.get("period") or {}
+    out.write('  <graph id="landskab" edgedefault="undirected">\n')
+    if period:
+        out.write(
+            f"    <!-- {escape(_xml_safe(str(period.get('start'))))} – "
+            f"{escape(_xml_safe(str(period.get('end'))))} -->\n"
+        )
+    for actor in doc.get("actors", []):
+        out.write(f"    <node id={quoteattr(_xml_safe(actor['id']))}>\n")
+        for name, _kind in NODE_FIELDS:
+            value = actor.get(name)
+            if value is None:
+                continue
+            out.write(f'      <data key="n_{name}">{escape(_xml_safe(_text(value)))}</data>\n')
+        out.write("    </node>\n")
+    for i, tie in enumerate(doc.get("ties", [])):
+        source, target = quoteattr(_xml_safe(tie["a"])), quoteattr(_xml_safe(tie["b"]))
+        out.write(f'    <edge id="e{i}" source={source} target={target}>\n')
+        for name, _kind in EDGE_FIELDS:
+            value = tie.get(name)
+            if value is None:
+                continue
+            out.write(f'      <data key="e_{name}">{escape(_xml_safe(_text(value)))}</data>\n')
+        out.write("    </edge>\n")
+    out.write("  </graph>\n</graphml>\n")
+    return out.getvalue()
+
+
+def network_json(doc: dict[str, Any], **meta: Any) -> dict[str, Any]:
+    """Nodes, ties and measures (and the islands, communities, weaving stage, suggested ties
+    and involvement) of the stored document, with `meta` (e.g. computed_at) on top."""
+    keys = (
+        "period",
+        "min_group_size",
+        "seed",
+        "measures",
+        "islands",
+        "communities",
+        "weaving",
+        "suggestions",
+        "arenas",
+        "involvement",
+        "change",
+    )
+    out: dict[str, Any] = dict(meta)
+    out["nodes"] = list(doc.get("actors", []))
+    out["ties"] = list(doc.get("ties", []))
+    for key in keys:
+        out[key] = doc.get(key)
+    return out
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    """UTF-8 with BOM, semicolons (a Danish spreadsheet opens it as is)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def actors_csv(doc: dict[str, Any]) -> str:
+    """One row per actor: its id and every measure."""
+    header = ["id", *[name for name, _kind in NODE_FIELDS]]
+    rows = [
+        [actor["id"], *[_cell(actor.get(name)) for name, _kind in NODE_FIELDS]]
+        for actor in doc.get("actors", [])
+    ]
+    return _csv(header, rows)
+
+
+def ties_csv(doc: dict[str, Any]) -> str:
+    """One row per tied pair."""
+    header = ["a", "b", *[name for name, _kind in EDGE_FIELDS]]
+    rows = [
+        [tie["a"], tie["b"], *[_cell(tie.get(name)) for name, _kind in EDGE_FIELDS]]
+        for tie in doc.get("ties", [])
+    ]
+    return _csv(header, rows)
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _text(value)
