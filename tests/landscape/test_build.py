@@ -93,6 +93,21 @@ def test_citizens_count_only_as_a_group_large_enough():
     assert b.info["borgere:challenge:1"].kind == "citizens"
 
 
+def test_a_challenges_citizens_are_one_actor_across_its_rounds_and_rooms():
+    """Citizens rating in two rounds of one challenge and meeting in its room are the same
+    group of people: one actor, named after the challenge, not one per round."""
+    rounds = [Arena(f"round:{k}", "round", f"Ensomhed, runde {k}", True, parent="challenge:1")
+              for k in (1, 2)]  # fmt: skip
+    acts = [act("rating", "round:1", p) for p in (100, 101)]
+    acts += [act("rating", "round:2", p) for p in (101, 102)]
+    acts += [act("room", "room:7", 100), act("idea", "challenge:1", 11)]
+    b = built(acts, arenas=(CH, ROOM, INIT, *rounds))
+    assert set(b.network.actors) == {"org:4", "borgere:challenge:1"}
+    assert b.network.actors["borgere:challenge:1"].label == "Borgere i Ensomhed"
+    # Two citizens in each round alone would be too few; together the challenge has three.
+    assert "borgere:round:1" not in b.network.actors
+
+
 def test_anonymous_acts_count_for_no_actor():
     b = built([act("vote", "challenge:1"), act("idea", "challenge:1", 11)])
     assert set(b.network.actors) == {"org:4"}

@@ -11,8 +11,9 @@ Actors
     A person acts for every organisation they are affiliated with; an act that names its
     organisation (`Activity.organisation_id`: a partner, an idea posted on behalf of an
     association) counts for that organisation only. People with no affiliation are citizens:
-    the citizens of one arena become one actor, "borgere:<arena key>" (sector "borger"), only
-    when at least `min_group` distinct citizens took part there; smaller groups are left out
+    the citizens of one challenge (or initiative, with its rooms, rounds and workshops) become
+    one actor, "borgere:<arena key>" (sector "borger"), only when at least `min_group`
+    distinct citizens took part there; smaller groups are left out
     of the network entirely, so no actor ever stands for fewer people. Anonymous acts (no
     person, no organisation) count for no actor.
 
@@ -179,12 +180,21 @@ def build(
             acting_for[aff.person_id].append(aff.organisation_id)
     arenas = {a.key: a for a in report.arenas}
 
+    def root(key: str) -> str:
+        # The challenge (or initiative) an arena belongs to: its rooms, rounds and workshops
+        # share one citizens actor with it, instead of one per round.
+        seen = {key}
+        while key in arenas and arenas[key].parent in arenas and arenas[key].parent not in seen:
+            key = arenas[key].parent
+            seen.add(key)
+        return key
+
     # Who took part in each arena: the citizens, then every act's actors.
     citizens: dict[str, set[int]] = defaultdict(set)
     for act in report.activities:
         person = act.person_id
         if act.organisation_id is None and person is not None and person not in acting_for:
-            citizens[act.arena].add(person)
+            citizens[root(act.arena)].add(person)
     citizen_groups = {key for key, people in citizens.items() if len(people) >= min_group}
 
     def actors_of(person_id: int | None, organisation_id: int | None, arena: str) -> list[str]:
@@ -194,7 +204,8 @@ def build(
             return []
         if person_id in acting_for:
             return [org_actor_id(o) for o in sorted(set(acting_for[person_id]))]
-        return [citizens_actor_id(arena)] if arena in citizen_groups else []
+        home = root(arena)
+        return [citizens_actor_id(home)] if home in citizen_groups else []
 
     # Per arena: each actor's number of acts and first and last day there.
     acts: dict[str, dict[str, list[Any]]] = defaultdict(dict)
