@@ -390,3 +390,15 @@ def test_the_page_links_to_the_exports_of_its_period(client, town_a):
     assert all(link.endswith(query) for link in links)
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+
+
+def test_the_department_filter_names_a_forvaltning_that_is_no_actor():
+    """A forvaltning whose units took part, but which took no part itself, is offered by its
+    name (from the involvement table), not by its id."""
+    from samskab.landscape.views import departments_of
+
+    doc = {
+        "actors": [{"id": "org:7", "label": "Hjemmeplejen", "department": "org:1"}],
+        "involvement": [{"department": "org:1", "label": "Ældre og Sundhed", "parent": None}],
+    }
+    assert departments_of(doc) == [("org:1", "Ældre og Sundhed")]

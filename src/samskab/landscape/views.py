@@ -50,6 +50,10 @@ def departments_of(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The forvaltninger in a document: the departments municipal units belong to and the
     top-level departments of the involvement table, as (id, label), by label."""
     labels = {a["id"]: str(a.get("label") or a["id"]) for a in doc.get("actors") or []}
+    # A forvaltning that took no part itself is no actor: its name is in the involvement table.
+    for row in doc.get("involvement") or []:
+        if row.get("department") and row.get("label"):
+            labels.setdefault(row["department"], str(row["label"]))
     found: dict[str, str] = {}
     for a in doc.get("actors") or []:
         dept = a.get("department")
