@@ -37,7 +37,7 @@ SAMPLED_ITERATIONS = 120
 #: Islands up to this many nodes are laid out together in batches of similar size.
 BATCH_LIMIT = 64
 #: The share of a cell kept free around its island (so neighbouring islands stand apart).
-CELL_PADDING = 0.12
+CELL_PADDING = 0.2
 #: The unit square's margin.
 MARGIN = 0.03
 
