@@ -131,6 +131,7 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "initiatives.initiatives_for_idea": "read, filtered by view_space",
     "initiatives.initiatives_for_challenge": "read, filtered by view_space",
     "initiatives.commitment_history": "read",
+    "landscape.recent": "read, the stored landscape to show by default",
     "landscape.default_period": "pure",
     "landscape.previous_period": "pure",
     "landscape.period_choices": "pure",
