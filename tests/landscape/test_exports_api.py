@@ -59,8 +59,15 @@ def doc(world) -> dict:
 def test_graphml_parses_with_networkx_and_keeps_the_measures(world):
     d = doc(world)
     graph = nx.read_graphml(io.StringIO(exports.graphml(d)))
-    assert graph.number_of_nodes() == len(d["actors"])
-    assert graph.number_of_edges() == len(d["ties"])
+    actors = [n for n, kind in graph.nodes(data="kind") if not kind.startswith("arena:")]
+    assert len(actors) == len(d["actors"])
+    ties = [e for e in graph.edges(data="relation") if e[2] == "tie"]
+    assert len(ties) == len(d["ties"])
+    # The challenges, rooms and initiatives are nodes too, tied to the actors that took part.
+    arenas = {n: kind for n, kind in graph.nodes(data="kind") if kind.startswith("arena:")}
+    assert set(arenas) == {"arena:" + key for key in d["arenas"]}
+    member = next(a for a in d["actors"] if a["arenas"])
+    assert graph.edges[member["id"], "arena:" + member["arenas"][0]]["relation"] == "takes_part"
     actor = d["actors"][0]
     node = graph.nodes[actor["id"]]
     assert node["label"] == actor["label"]
@@ -112,7 +119,9 @@ def test_staff_read_graphml_and_csv(world):
     c = client_for(world.town.member)
     r = c.get(base(world) + "/network.graphml", Q)
     assert r.status_code == 200 and "graphml" in r["Content-Type"]
-    assert nx.read_graphml(io.BytesIO(r.content)).number_of_nodes() == len(doc(world)["actors"])
+    graph = nx.read_graphml(io.BytesIO(r.content))
+    kinds = [kind for _n, kind in graph.nodes(data="kind")]
+    assert sum(not k.startswith("arena:") for k in kinds) == len(doc(world)["actors"])
     for name in ("actors.csv", "ties.csv"):
         r = c.get(f"{base(world)}/{name}", Q)
         assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")

@@ -62,8 +62,9 @@ def _xml_safe(text: str) -> str:
 
 
 def graphml(doc: dict[str, Any]) -> str:
-    """The network as GraphML 1.0: one node per actor, one undirected edge per tied pair, each
-    attribute declared as a key. Empty attributes (null) are left out of the element."""
+    """The network as GraphML 1.0: one node per actor, one undirected edge per tied pair
+    (relation "tie"), each attribute declared as a key, then the arenas as nodes tied to their
+    actors (relation "takes_part"). Empty attributes (null) are left out of the element."""
     out = io.StringIO()
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(
@@ -76,6 +77,7 @@ def graphml(doc: dict[str, Any]) -> str:
         out.write(f'  <key id="n_{name}" for="node" attr.name="{name}" attr.type="{kind}"/>\n')
     for name, kind in EDGE_FIELDS:
         out.write(f'  <key id="e_{name}" for="edge" attr.name="{name}" attr.type="{kind}"/>\n')
+    out.write('  <key id="e_relation" for="edge" attr.name="relation" attr.type="string"/>\n')
     period = doc.get("period") or {}
     out.write('  <graph id="landskab" edgedefault="undirected">\n')
     if period:
@@ -99,7 +101,33 @@ def graphml(doc: dict[str, Any]) -> str:
             if value is None:
                 continue
             out.write(f'      <data key="e_{name}">{escape(_xml_safe(_text(value)))}</data>\n')
+        out.write('      <data key="e_relation">tie</data>\n')
         out.write("    </edge>\n")
+    # The challenges, initiatives, rooms … where the actors meet, as nodes of their own (kind
+    # "arena:<kind>"), each tied to the actors that took part ("takes_part"): the two-mode
+    # network Gephi or Kumu can show beside the actors' own. A closed arena has no title here.
+    arenas = doc.get("arenas") or {}
+    for key in sorted(arenas):
+        arena = arenas[key]
+        out.write(f"    <node id={quoteattr(_xml_safe('arena:' + key))}>\n")
+        kind = escape(_xml_safe("arena:" + str(arena.get("kind"))))
+        out.write(f'      <data key="n_kind">{kind}</data>\n')
+        if arena.get("label"):
+            out.write(
+                f'      <data key="n_label">{escape(_xml_safe(str(arena["label"])))}</data>\n'
+            )
+        out.write("    </node>\n")
+    n = len(doc.get("ties", []))
+    for actor in doc.get("actors", []):
+        for key in actor.get("arenas") or []:
+            if key not in arenas:
+                continue
+            source = quoteattr(_xml_safe(actor["id"]))
+            target = quoteattr(_xml_safe("arena:" + key))
+            out.write(f'    <edge id="e{n}" source={source} target={target}>\n')
+            out.write('      <data key="e_relation">takes_part</data>\n')
+            out.write("    </edge>\n")
+            n += 1
     out.write("  </graph>\n</graphml>\n")
     return out.getvalue()
 
