@@ -276,3 +276,40 @@ def test_a_suggestion_between_the_islands_namesakes_is_said_shortly():
         f"Hvis {doc['islands'][0]['name']} og {doc['islands'][1]['name']} blev introduceret, "
         "ville deres to øer hænge sammen, fordi de kommer fra hver sin sektor"
     )
+
+
+def test_whether_the_sectors_work_together_in_words():
+    """The E–I index as a share of ties across sectors, and the sector that keeps most to
+    itself (Krackhardt & Stern's index, with its scale explained)."""
+    measures = {
+        "ei": {
+            "whole": 0.2,
+            "external": 6,
+            "internal": 4,
+            "per_sector": {"kommune": 0.5, "forening": -0.6, "borger": None},
+        }
+    }
+    text = summary.sectors_text(measures)
+    assert text.startswith("60 % af båndene går på tværs af sektorerne")
+    assert "Mest for sig selv holder foreningerne" in text
+    assert "−0,60" in text or "-0,60" in text
+    assert summary.sectors_text({"ei": {"external": 0, "internal": 0}}) == ""
+
+
+def test_what_changed_since_the_period_before():
+    change = {
+        "previous": {"start": "2025-01-01", "end": "2025-12-31"},
+        "actors_added": ["org:1", "org:2"],
+        "actors_removed": ["org:9"],
+        "ties_added": [["org:1", "org:2"]],
+        "ties_removed": [],
+        "islands_before": 5,
+        "islands_after": 3,
+        "coherence_before": 0.3,
+        "coherence_after": 0.55,
+    }
+    text = summary.change_text(change)
+    assert "Siden perioden før (1. januar 2025–31. december 2025)" in text
+    assert "er der kommet 2 nye aktører og 1 nyt bånd til. 1 aktør er ikke med længere." in text
+    assert "Øerne gik fra 5 til 3" in text and "55 %" in text and "30 %" in text
+    assert summary.change_text(None) == ""

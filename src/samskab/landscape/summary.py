@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -257,6 +257,8 @@ class Summary:
     connector_ids: list[str] = field(default_factory=list)
     cut_points: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    sectors: str = ""
+    change: str = ""
 
     @property
     def text(self) -> str:
@@ -364,6 +366,77 @@ def suggestion_text(doc: Mapping[str, Any], s: Mapping[str, Any], labels: Mappin
     return _("%(first)s, fordi %(why)s.") % {"first": first, "why": why}
 
 
+def sectors_text(measures: Mapping[str, Any]) -> str:
+    """Do the sectors work together? The E–I index (Krackhardt & Stern 1988) in words: the
+    share of ties that cross sectors, and the sector that keeps most to itself."""
+    ei = measures.get("ei") or {}
+    external, internal = int(ei.get("external") or 0), int(ei.get("internal") or 0)
+    if external + internal == 0:
+        return ""
+    text = _(
+        "%(share)s af båndene går på tværs af sektorerne (kommunen, borgerne, foreningerne og "
+        "virksomhederne)."
+    ) % {"share": percent(external / (external + internal))}
+    per_sector = {k: v for k, v in (ei.get("per_sector") or {}).items() if v is not None}
+    if len(per_sector) > 1:
+        closed = min(per_sector, key=lambda k: (per_sector[k], k))
+        if per_sector[closed] < 0:
+            text += " " + _(
+                "Mest for sig selv holder %(sector)s: flere af deres bånd går inden for egen "
+                "sektor end ud af den (E–I-indeks %(value)s på en skala fra −1, kun bånd inden "
+                "for egen sektor, til +1, kun bånd til andre sektorer)."
+            ) % {
+                "sector": SECTOR_PLURALS.get(closed, closed),
+                "value": decimal(per_sector[closed]),
+            }
+    return text
+
+
+def _day(iso: Any) -> str:
+    try:
+        return date_format(date.fromisoformat(str(iso)), "j. F Y")
+    except ValueError:
+        return str(iso or "")
+
+
+def change_text(change: Mapping[str, Any] | None) -> str:
+    """What changed since the period of the same length before this one."""
+    if not change:
+        return ""
+    previous = change.get("previous") or {}
+    added = len(change.get("actors_added") or [])
+    ties = len(change.get("ties_added") or [])
+    gone = len(change.get("actors_removed") or [])
+    new = join_words(
+        [
+            ngettext("%(n)s ny aktør", "%(n)s nye aktører", added) % {"n": count(added)},
+            ngettext("%(n)s nyt bånd", "%(n)s nye bånd", ties) % {"n": count(ties)},
+        ]
+    )
+    sentences = [
+        _("Siden perioden før (%(start)s–%(end)s) er der kommet %(new)s til.")
+        % {"start": _day(previous.get("start")), "end": _day(previous.get("end")), "new": new}
+    ]
+    if gone:
+        sentences.append(
+            ngettext("%(n)s aktør er ikke med længere.", "%(n)s aktører er ikke med længere.", gone)
+            % {"n": count(gone)}
+        )
+    sentences.append(
+        _(
+            "Øerne gik fra %(before)s til %(after)s, og den største ø samler nu %(c_after)s af "
+            "aktørerne mod %(c_before)s før."
+        )
+        % {
+            "before": count(int(change.get("islands_before") or 0)),
+            "after": count(int(change.get("islands_after") or 0)),
+            "c_before": percent(change.get("coherence_before")),
+            "c_after": percent(change.get("coherence_after")),
+        }
+    )
+    return " ".join(sentences)
+
+
 def summarise(doc: Mapping[str, Any], *, max_suggestions: int = 3) -> Summary:
     """The plain-language summary of a computed landscape document."""
     actors = doc.get("actors") or []
@@ -374,6 +447,8 @@ def summarise(doc: Mapping[str, Any], *, max_suggestions: int = 3) -> Summary:
         return out
     labels = _labels(actors)
     measures = doc.get("measures") or {}
+    out.sectors = sectors_text(measures)
+    out.change = change_text(doc.get("change"))
     islands = doc.get("islands") or []
     n_islands = len(islands)
     n_actors = int(measures.get("actors", len(actors)))
