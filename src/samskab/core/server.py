@@ -10,8 +10,12 @@ changes order, and a handful of screens polling once a second cannot starve the 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
 import threading
+import time
 from typing import Any
 
 from django.db import connections
@@ -132,3 +136,147 @@ def start_task_worker(*, interval: float = 1.0) -> tuple[Any, threading.Thread] 
     thread = threading.Thread(target=run, name="samskab-tasks", daemon=True)
     thread.start()
     return worker, thread
+
+
+# --------------------------------------------------------------------------------------------
+# Many processes: `samskab serve --workers N`
+# --------------------------------------------------------------------------------------------
+#
+# One Python process runs one request's Python at a time (the GIL), so a server with threads
+# alone uses one core. `--workers N` starts N processes with `--threads` threads each. Two ways
+# were measured (bench/bench_votes.py, bench/results/votes.md): waitress processes that each bind
+# the port with SO_REUSEPORT, so the kernel spreads connections over them, and gunicorn's
+# prefork master with threaded workers. The default is the one that measured faster; the other
+# stays available (`--server`), and on a system without SO_REUSEPORT or fork (Windows) serve
+# falls back to one waitress process.
+
+SERVERS = ("waitress", "gunicorn")
+RESTART_PAUSE_S = 1.0
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and hasattr(socket, "SO_REUSEPORT")
+
+
+def reuseport_socket(host: str, port: int, backlog: int = 2048) -> socket.socket:
+    """A listening socket that other processes may bind as well (the kernel spreads new
+    connections over all of them)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    return sock
+
+
+def _child(application: Any, sock: socket.socket, options: dict[str, Any]) -> None:
+    """One waitress process of `serve_processes`; never returns."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL)
+    code = 0
+    try:
+        dispatcher = LiveFirstDispatcher()
+        dispatcher.set_thread_count(options["threads"])
+        server = create_server(
+            application,
+            sockets=[sock],
+            threads=options["threads"],
+            connection_limit=options.get("connections", CONNECTIONS),
+            ident="Samskab",
+            _dispatcher=dispatcher,
+            **proxy_settings(
+                options.get("trusted_proxies", 0),
+                options.get("trusted_proxy_address", "127.0.0.1"),
+            ),
+        )
+        if options.get("on_start") is not None:
+            options["on_start"]()
+        server.run()
+    except BaseException:  # noqa: BLE001 - a child must never return into the parent's code
+        code = 1
+    os._exit(code)
+
+
+def serve_processes(
+    application: Any, *, workers: int, host: str, port: int, **options: Any
+) -> None:
+    """Run `workers` waitress processes on one port (SO_REUSEPORT) until SIGTERM or Ctrl+C.
+
+    A process that dies (killed, out of memory) is started again; the others keep serving, and
+    a request it had in flight is lost to its client alone, who sees the connection drop and
+    may retry (a vote is idempotent: the latest vote counts, see opinions.services.cast_vote).
+    """
+    # Bind once here so a port in use fails loudly before any process starts.
+    probe = reuseport_socket(host, port)
+    connections.close_all()  # no database connection may be shared across fork
+    children: dict[int, socket.socket] = {}
+    stopping = False
+
+    def start() -> None:
+        sock = probe if not children and probe.fileno() >= 0 else reuseport_socket(host, port)
+        pid = os.fork()
+        if pid == 0:
+            # A sibling's socket left open here would stay in the port's group after that
+            # sibling died, and the connections the kernel gave it would wait forever.
+            for other in [*children.values(), probe]:
+                if other is not sock:
+                    other.close()
+            _child(application, sock, options)
+        children[pid] = sock
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for _ in range(workers):
+        start()
+    probe.close()  # the first child holds its own copy
+    while children:
+        try:
+            pid, _status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        sock = children.pop(pid, None)
+        if sock is not None:
+            sock.close()
+        if not stopping:
+            time.sleep(RESTART_PAUSE_S)
+            if not stopping:
+                start()
+
+
+def serve_gunicorn(application: Any, *, workers: int, host: str, port: int, **options: Any) -> None:
+    """The same with gunicorn's prefork master and threaded workers (Linux and macOS)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            config = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": options["threads"],
+                "worker_connections": options.get("connections", CONNECTIONS),
+                "backlog": 2048,
+                "timeout": 60,
+                "graceful_timeout": 30,
+                "accesslog": None,
+            }
+            if options.get("trusted_proxies", 0):
+                config["forwarded_allow_ips"] = options.get("trusted_proxy_address", "127.0.0.1")
+            for key, value in config.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    connections.close_all()
+    Application().run()
