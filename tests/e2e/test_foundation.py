@@ -25,7 +25,7 @@ def log_in(page, site: str, role: str) -> None:
     page.get_by_label("E-mail").fill(demo_email(role))
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(f"{site}/")
+    page.wait_for_url(f"{site}/mig/")  # LOGIN_REDIRECT_URL: the person's start page
 
 
 @pytest.mark.parametrize(

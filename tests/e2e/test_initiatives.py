@@ -61,7 +61,7 @@ def log_in_by_email(page, site: str, email: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(f"{site}/")
+    page.wait_for_url(f"{site}/mig/")
 
 
 def test_an_idea_becomes_an_initiative_with_an_economy_that_shows_the_gap(site, page):

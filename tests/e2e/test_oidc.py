@@ -53,7 +53,7 @@ def test_employee_logs_in_at_the_provider_and_gets_the_role_from_the_groups_clai
     tab.locator("input[name=password]").fill("hvad som helst")
     tab.get_by_role("button", name="Sign-in").click()
     tab.get_by_role("button", name="Continue").click()
-    tab.wait_for_url(f"{site}/")
+    tab.wait_for_url(f"{site}/mig/")
     assert tab.get_by_role("button", name="Log ud").is_visible()
     assert roles_of("anna@kbh.test") == {Role.EMPLOYEE}
     # Where a person sees (and could link) their logins.
@@ -78,7 +78,7 @@ def test_employee_logs_in_at_the_provider_and_gets_the_role_from_the_groups_clai
     tab.locator("input[name=password]").fill("hvad som helst")
     tab.get_by_role("button", name="Sign-in").click()
     tab.get_by_role("button", name="Continue").click()  # logging out there ended the grant
-    tab.wait_for_url(f"{site}/")
+    tab.wait_for_url(f"{site}/mig/")
     assert tab.get_by_role("button", name="Log ud").is_visible()
     assert roles_of("anna@kbh.test") == set()
     with scopes_disabled():

@@ -41,7 +41,7 @@ def log_in(page, site: str, role: str) -> None:
     page.get_by_label("E-mail").fill(demo_email(role))
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(f"{site}/")
+    page.wait_for_url(f"{site}/mig/")
 
 
 def test_participant_votes_and_adds_a_statement_moderator_approves_map_is_readable(site, page):

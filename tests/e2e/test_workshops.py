@@ -84,7 +84,7 @@ def test_workshop_big_screen_follows_the_phones(site, page, browser):
         citizen.get_by_label("E-mail").fill(demo_email("borger"))
         citizen.get_by_label("Adgangskode").fill("samskab-demo")
         citizen.get_by_role("button", name="Log ind").click()
-        citizen.wait_for_url(f"{site}/")
+        citizen.wait_for_url(f"{site}/mig/")
         answered = join_and_rate(citizen, site, code, "Borgeren", "5", "1")
         board.filter(has_text="2 svar").wait_for(timeout=2000)
         assert time.monotonic() - answered < 2.5

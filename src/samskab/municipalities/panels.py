@@ -24,6 +24,8 @@ SPACE_PANELS: list[Panel] = []
 # capability's models.
 CHALLENGE_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
 MOVEMENT_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
+# Shown first on the movement's page, above its spaces (home: the open challenges by phase).
+MOVEMENT_LEAD_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
 # (request, idea): what other apps show on an idea's page (initiatives: what became of it).
 IDEA_PANELS: list[Callable[[HttpRequest, Any], tuple[str, dict[str, Any]] | None]] = []
 # (request, initiative): what other apps show on an initiative's page (experiments: its probes).

@@ -22,6 +22,7 @@ from samskab.municipalities.access import (
 from samskab.municipalities.forms import InviteForm, MovementForm, SpaceForm
 from samskab.municipalities.models import Movement, Municipality, Visibility
 from samskab.municipalities.panels import (
+    MOVEMENT_LEAD_PANELS,
     MOVEMENT_PANELS,
     MOVEMENT_STARTERS,
     SPACE_PANELS,
@@ -43,6 +44,9 @@ def municipality_detail(request: HttpRequest, municipality: Municipality) -> Htt
             "can_open": request.user.has_perm("municipalities.open_movement", municipality),
             "can_add_space": request.user.has_perm("municipalities.add_space", municipality),
             "movement_panels": panels_for(request, municipality, MOVEMENT_PANELS),
+            "lead_panels": (
+                panels_for(request, municipality, MOVEMENT_LEAD_PANELS) if movement else []
+            ),
         },
     )
 
