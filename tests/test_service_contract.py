@@ -47,6 +47,7 @@ APPS = [
     "initiatives",
     "experiments",
     "landscape",
+    "reports",
 ]
 
 # Functions that change nothing, or that the system itself calls (tasks, mail, a signed token),
@@ -60,10 +61,20 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "complexity.landscape_activity": "read, for the landscape: aggregates, never private items",
     "reflection.landscape_activity": "read, for the landscape: aggregates, never private items",
     "workshops.landscape_activity": "read, for the landscape: aggregates, never private items",
+    "workshops.workshops_for_challenge": "read, checks run_workshop",
+    "workshops.open_workshops_run_by": "read, for the start page: the person's own workshops",
     "initiatives.landscape_activity": "read, for the landscape: aggregates, never private items",
     "experiments.landscape_activity": "read, for the landscape: aggregates, never private items",
     "challenges.visible_ideas": "read, checks view_challenge",
     "challenges.challenges_by_phase": "read, for the dashboard: in spaces the person may enter",
+    "challenges.open_challenges": "read, for the start page: in spaces the person may enter",
+    "challenges.search_challenges": "read, for search: published, in spaces the person may enter",
+    "challenges.search_ideas": "read, for search: visible or own, in spaces the person may enter",
+    "challenges.is_mayor_question": "pure",
+    "challenges.recent_ideas": "read, for the movement page: visible ideas, spaces one may enter",
+    "challenges.my_ideas": "read, for the start page: the person's own ideas only",
+    "challenges.moderation_waiting": "read, a count; 0 unless the person may moderate",
+    "challenges.report_figures": "read, for the council report: checks view_challenge",
     "complexity.thresholds_for": "read",
     "complexity.rounds_of": "read",
     "complexity.my_rating": "read of the person's own rating",
@@ -100,6 +111,9 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "opinions.result_data": "pure",
     "opinions.public_result": "pure",
     "opinions.consensus_counts": "read, for the dashboard: in spaces the person may enter",
+    "opinions.open_conversations": "read, for the start page: in spaces the person may enter",
+    "opinions.search_statements": "read, for search: statements voters see, in visible spaces",
+    "opinions.maps_for_report": "read, for the council report: public_result, checks view_space",
     "opinions.compute": "pure",
     "opinions.recompute": "the background task",
     "reflection.role_choices": "pure",
@@ -112,6 +126,9 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "reflection.patterns": "read",
     "reflection.library": "read",
     "reflection.shared_library": "read",
+    "reflection.search_learnings": "read, for search: the library for staff, else published only",
+    "reflection.learnings_awaiting_consent": "read, for the start page: the person's own rows",
+    "reflection.learnings_for_challenge": "read, for the council report: checks view_challenge",
     "reflection.workshop_session_for": "read",
     "reflection.may_use_in_workshop": "read",
     "reflection.workshop_answered": "read",
@@ -130,6 +147,7 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "initiatives.timeline": "read",
     "initiatives.initiatives_for_idea": "read, filtered by view_space",
     "initiatives.initiatives_for_challenge": "read, filtered by view_space",
+    "initiatives.search_initiatives": "read, for search: filtered by view_space",
     "initiatives.commitment_history": "read",
     "landscape.recent": "read, the stored landscape to show by default",
     "landscape.default_period": "pure",
@@ -145,6 +163,16 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "landscape.queue": "the system's own work: queues the computation (no person acts)",
     "landscape.enqueue": "queues the background computation",
     "initiatives.overview": "read, for the dashboard: initiatives the person may see",
+    "initiatives.partners_for_report": "read, for the council report: checks view_initiative",
+    "reports.report_for": "read (an unsaved report until the first edit)",
+    "reports.published_version": "read",
+    "reports.history": "read",
+    "reports.is_frozen": "read",
+    "reports.snapshot": "read, each app checks view_challenge",
+    "reports.clauses_of": "pure",
+    "reports.cached_file": "read",
+    "reports.store_file": "the background PDF task's bookkeeping",
+    "reports.enqueue_pdf": "queues the background PDF",
 }
 
 
@@ -837,6 +865,23 @@ def _landscape() -> dict[str, Case]:
     }
 
 
+def _reports() -> dict[str, Case]:
+    from samskab.challenges.models import Challenge
+    from samskab.reports import services as s
+
+    def report(w: World) -> Any:
+        return s.report_for(_first(Challenge, status="published", space__visibility="public"))
+
+    return {
+        "edit_report": Case(
+            "borger", "facilitator", lambda w, a: s.edit_report(report(w), a, summary="Kort.")
+        ),
+        "send_to_committee": Case(
+            "borger", "facilitator", lambda w, a: s.send_to_committee(report(w), a)
+        ),
+    }
+
+
 CASES: dict[str, dict[str, Case]] = {
     "challenges": _challenges(),
     "municipalities": _municipalities(),
@@ -848,6 +893,7 @@ CASES: dict[str, dict[str, Case]] = {
     "initiatives": _initiatives(),
     "experiments": _experiments(),
     "landscape": _landscape(),
+    "reports": _reports(),
 }
 
 
@@ -874,8 +920,12 @@ class _Rollback(Exception):
 
 
 def _audit_count() -> int:
+    # A vote's audit record is its history row (VoteEvent: never changed or deleted), not a
+    # second row per vote on the hot path (issue 13, README "Many processes").
+    from samskab.opinions.models import VoteEvent
+
     with scopes_disabled():
-        return AuditEvent.objects.count()
+        return AuditEvent.objects.count() + VoteEvent.objects.count()
 
 
 def _attempt(world: World, case: Case, actor: Any) -> tuple[Exception | None, int]:

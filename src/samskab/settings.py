@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "samskab.initiatives",
     "samskab.experiments",
     "samskab.landscape",
+    "samskab.search",
+    "samskab.home",
+    "samskab.reports",
     "samskab.demo",
 ]
 
@@ -92,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samskab.core.context_processors.site",
+                "samskab.home.navigation.context",
             ],
         },
     }
@@ -139,7 +143,8 @@ if TESTING:
     # Hashing is deliberately slow; tests create many people.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+# After logging in, a person lands on their own start page (samskab.home).
+LOGIN_REDIRECT_URL = "home:me"
 
 # django-allauth: email is the login, no usernames.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -225,6 +230,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# A cache every web process shares (Redis): then `samskab serve --workers N` may run, and
+# sessions are read from the cache (a database query less on every request) and written to the
+# database as well, so none is lost when Redis restarts. Without one, sessions stay in the
+# database alone: a per-process cache would keep a session another process had logged out.
+SAMSKAB_SHARED_CACHE = bool(_redis_url)
+if SAMSKAB_SHARED_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

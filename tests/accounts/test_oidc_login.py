@@ -127,7 +127,7 @@ def test_first_login_creates_the_person_with_the_role_from_the_groups_claim(conf
             level=DepartmentLevel.ADMINISTRATION,
         )
     response = log_in(client)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/mig/"
     person = User.objects.get(email="anna@kbh.test")
     assert response.wsgi_request.user == person
     assert person.display_name == "Anna Ansat"

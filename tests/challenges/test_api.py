@@ -114,4 +114,4 @@ def test_export_has_no_personal_data(client, challenge, citizen, town_a):
         f"/kommuner/{challenge.municipality.slug}/udfordringer/{challenge.pk}/eksport/ideer.csv"
     )
     assert csv["Content-Type"].startswith("text/csv")
-    assert "support_count" in csv.content.decode().splitlines()[0]
+    assert "Støtter" in csv.content.decode("utf-8-sig").splitlines()[0]

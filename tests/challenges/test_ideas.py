@@ -46,7 +46,10 @@ def test_citizen_submits_an_idea_shown_under_her_pseudonym(client, challenge, ci
     ("data", "message"),
     [
         ({"title": "", "body": "Lang nok beskrivelse her."}, "Dette felt er påkrævet."),
-        ({"title": "x" * 151, "body": "Lang nok beskrivelse her."}, "Skriv højst 150 tegn"),
+        (
+            {"title": "x" * 151, "body": "Lang nok beskrivelse her."},
+            "må højst være 150 tegn – du har skrevet 151.",
+        ),
         ({"title": "Kort idé her", "body": "kort"}, "mindst 10 tegn"),
         ({"title": "Ring til mig", "body": "Mit CPR er 010190-1234, ring"}, "CPR-nummer"),
     ],

@@ -207,7 +207,7 @@ def test_csv_export_has_no_formula_cells(client, challenge, citizen):
     response = client.get(url(challenge, "eksport/ideer.csv"))
     body = response.content.decode()
     assert "'=HYPERLINK" in body
-    assert ",=HYPERLINK" not in body and "\n=HYPERLINK" not in body
+    assert ";=HYPERLINK" not in body and "\n=HYPERLINK" not in body
 
 
 # --- finding 7: each service checks its own permission and records what it did --------------------

@@ -66,5 +66,5 @@ def test_alone_too_few_even_together_only_the_total_is_shown(town_a, open_round,
     html, csv, api = _channels(town_a, open_round, client)
     assert api == "[[]]"
     assert csv.strip().splitlines()[1:] == [csv.strip().splitlines()[1]]
-    assert csv.strip().splitlines()[1].startswith(f"Alle,{min_group_size()},")
+    assert csv.strip().splitlines()[1].startswith(f"Alle;{min_group_size()};")
     assert NOTE in html and "Borgmester" not in html and "Borger</th>" not in html

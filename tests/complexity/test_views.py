@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -88,7 +89,7 @@ def test_rate_and_see_the_matrix(town_a, open_round, citizen, client):
         ({"certainty": "3", "role": "borger"}, "Vælg et tal fra 1 til 5."),
         (
             {"agreement": "3", "certainty": "3", "role": "borger", "reason": "x" * 501},
-            "Skriv højst 500 tegn. Du har skrevet 501.",
+            "Begrundelsen må højst være 500 tegn – du har skrevet 501.",
         ),
         (
             {"agreement": "3", "certainty": "3", "role": "administrator", "reason": "Kept"},
@@ -309,11 +310,19 @@ def test_round_csv_export(town_a, open_round, citizen, client):
         services.rate(open_round, citizen, agreement=5, certainty=1, role="borger", reason="X")
     response = client.get(open_round.get_absolute_url() + "csv/")
     assert response.status_code == 200
-    lines = response.content.decode().strip().splitlines()
-    assert lines[0].startswith("group,n,agreement_percent")
-    assert lines[1] == "Alle,1,100,0,0,0,3"
+    assert response.content.startswith("\ufeff".encode())
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("Gruppe;Svar;Enighed (%)")
+    assert lines[1].startswith("Alle;1;100;0;0;0;3;")
     assert len(lines) == 2  # the one citizen is not a role row of their own
-    assert "X" not in response.content.decode()
+    assert "X" not in response.content.decode("utf-8-sig").replace("xlsx", "")
+    assert response["Content-Disposition"].endswith('.csv"')
+    assert f"-runde-{open_round.number}-" in response["Content-Disposition"]
+    book = client.get(open_round.get_absolute_url() + "xlsx/")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert [c.value for c in sheet[2]][:7] == ["Alle", 1, 100, 0, 0, 0, 3]
 
 
 def test_api_query_count_is_flat(town_a, challenge, client):

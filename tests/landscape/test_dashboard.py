@@ -371,7 +371,25 @@ def test_page_says_when_the_landscape_is_not_computed(client: Any, world: World)
 
 
 def _csv(content: bytes) -> list[dict[str, str]]:
+    """The API's machine CSV (comma, English headers)."""
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+PAGE_HEADERS = {
+    "Afsnit": "section",
+    "Nøgle": "key",
+    "Betegnelse": "label",
+    "Periode": "period",
+    "Værdi": "value",
+    "Vist som": "display",
+}
+
+
+def _page_csv(content: bytes) -> list[dict[str, str]]:
+    """The page's CSV for Danish Excel (BOM, ";", Danish headers), keyed like the API's."""
+    assert content.startswith("\ufeff".encode())
+    reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")
+    return [{PAGE_HEADERS[k]: v for k, v in row.items()} for row in reader]
 
 
 def test_hidden_counts_are_never_numbers_anywhere(client: Any, world: World) -> None:
@@ -381,7 +399,7 @@ def test_hidden_counts_are_never_numbers_anywhere(client: Any, world: World) -> 
     page = client.get(world.url()).content.decode()
     assert page.count(f"færre end {N}") >= 5
     # The CSV.
-    rows = _csv(client.get(world.url("tal.csv")).content)
+    rows = _page_csv(client.get(world.url("tal.csv")).content)
     andre = next(r for r in rows if r["section"] == "deltagelse_rolle" and r["key"] == "andre")
     assert andre["period"] == month
     assert andre["value"] == andre["display"] == f"færre end {N}"
@@ -411,7 +429,18 @@ def test_hidden_counts_are_never_numbers_anywhere(client: Any, world: World) -> 
         {"fra": world.start.isoformat(), "til": world.end.isoformat()},
     )
     assert api_csv.status_code == 200
-    assert _csv(api_csv.content) == rows
+    machine = _csv(api_csv.content)
+    assert [(r["section"], r["key"], r["display"]) for r in machine] == [
+        (r["section"], r["key"], r["display"]) for r in rows
+    ]
+    assert next(r for r in machine if r["key"] == "andre")["value"] == f"færre end {N}"
+    # The xlsx holds the same cells as the page's CSV.
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(client.get(world.url("tal.xlsx")).content)).active
+    cells = [["" if c.value is None else str(c.value) for c in row] for row in sheet.iter_rows()]
+    assert cells[0] == list(PAGE_HEADERS)
+    assert [c[:2] for c in cells[1:]] == [[r["section"], r["key"]] for r in rows]
 
 
 def test_csv_cells_are_neutralised(client: Any, world: World) -> None:
@@ -420,7 +449,7 @@ def test_csv_cells_are_neutralised(client: Any, world: World) -> None:
             world.town.public_space, world.town.owner, title='=HYPERLINK("x")'
         )
     client.force_login(world.town.owner)
-    rows = _csv(client.get(world.url("tal.csv")).content)
+    rows = _page_csv(client.get(world.url("tal.csv")).content)
     labels = [r["label"] for r in rows if r["section"] == "meningskort"]
     assert any(label.startswith("'=HYPERLINK") for label in labels)
     assert not any(label.startswith("=") for label in labels)

@@ -90,7 +90,10 @@ def test_member_writes_private_shared_and_anonymous(circle, client):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"prompt": "0", "text": "x" * 4001, "visibility": "shared"}, "Skriv højst 4000 tegn"),
+        (
+            {"prompt": "0", "text": "x" * 4001, "visibility": "shared"},
+            "må højst være 4.000 tegn – du har skrevet 4.001.",
+        ),
         ({"prompt": "0", "text": "  ", "visibility": "shared"}, "Skriv din refleksion."),
         ({"prompt": "9", "text": "Min tekst", "visibility": "shared"}, "Marker en gyldig"),
         ({"prompt": "0", "text": "Min tekst", "visibility": "alle"}, "Marker en gyldig"),
@@ -243,7 +246,7 @@ def test_learning_needs_every_authors_consent_before_it_is_shared(towns, client)
     create = f"/kommuner/{a.municipality.slug}/refleksion/{circle.room.pk}/ny-laering/"
     too_long = client.post(create, {"title": "Kort", "text": "x" * 2001, "tags": "Ældre"})
     assert too_long.status_code == 400
-    assert "Skriv højst 2000 tegn" in main(too_long)
+    assert "Teksten må højst være 2.000 tegn – du har skrevet 2.001." in main(too_long)
     response = client.post(
         create,
         {

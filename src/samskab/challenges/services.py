@@ -742,3 +742,203 @@ def challenges_by_phase(user: Any, municipality: Any) -> dict[str, int]:
     for phase, n in rows:
         counts[phase] = counts.get(phase, 0) + n
     return counts
+
+
+# -- for the start page (samskab.home) ---------------------------------------------------------
+
+
+def open_challenges(user: Any, municipality: Any, *, limit: int = 50) -> list[Challenge]:
+    """Published challenges still open for taking part (every phase but follow-up), in spaces
+    the person may enter, earliest phase first. One query."""
+    from samskab.municipalities.access import visible_spaces
+
+    found = list(
+        Challenge.objects.filter(
+            municipality=municipality,
+            status=ChallengeStatus.PUBLISHED,
+            space__in=visible_spaces(user, municipality).values("pk"),
+        )
+        .exclude(phase=phases.Phase.FOLLOW_UP)
+        .select_related("municipality", "space")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    found.sort(key=lambda c: phases.ORDER.index(c.phase) if c.phase in phases.ORDER else 99)
+    return found
+
+
+def is_mayor_question(challenge: Challenge) -> bool:
+    """Whether the challenge is the mayor's open question a movement can start with (in any
+    language the platform speaks: it is stored in the language it was posed in)."""
+    from django.utils import translation
+
+    titles = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles.add(str(MAYOR_QUESTION))
+    return challenge.title in titles
+
+
+def recent_ideas(user: Any, municipality: Any, *, limit: int = 5) -> list[Idea]:
+    """The newest visible ideas in published challenges the person may see. One query."""
+    from samskab.municipalities.access import visible_spaces
+
+    return list(
+        Idea.objects.filter(
+            municipality=municipality,
+            visibility=Visibility.VISIBLE,
+            challenge__status=ChallengeStatus.PUBLISHED,
+            challenge__space__in=visible_spaces(user, municipality).values("pk"),
+        )
+        .select_related("challenge__municipality", "municipality")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def my_ideas(user: Any, *, limit: int = 20) -> list[Idea]:
+    """The person's own ideas in every municipality, newest first, with what became of them
+    (outcome and note). Their own rows, so read across municipalities. One query."""
+    from django_scopes import scopes_disabled
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    with scopes_disabled():
+        return list(
+            Idea.objects.filter(author=user)
+            .select_related("challenge__municipality", "municipality")
+            .order_by("-created_at", "-pk")[:limit]
+        )
+
+
+def moderation_waiting(user: Any, municipality: Any) -> int:
+    """How many items wait for a moderator in spaces the person may enter: open flags, ideas
+    and comments awaiting approval, proposed challenges (what the moderation queue lists).
+    0 for someone who may not moderate here. One query."""
+    from samskab.municipalities.access import visible_spaces
+
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(
+        "challenges.moderate", municipality
+    ):
+        return 0
+    spaces = visible_spaces(user, municipality).values("pk")
+    parts = [
+        Flag.objects.filter(municipality=municipality, resolved_at__isnull=True)
+        .filter(
+            Q(idea__challenge__space__in=spaces) | Q(comment__idea__challenge__space__in=spaces)
+        )
+        .values("pk"),
+        Idea.objects.filter(
+            municipality=municipality, visibility=Visibility.PENDING, challenge__space__in=spaces
+        ).values("pk"),
+        Comment.objects.filter(
+            municipality=municipality,
+            visibility=Visibility.PENDING,
+            idea__challenge__space__in=spaces,
+        ).values("pk"),
+        Challenge.objects.filter(
+            municipality=municipality, status=ChallengeStatus.PROPOSED, space__in=spaces
+        ).values("pk"),
+    ]
+    first, *rest = (p.order_by() for p in parts)
+    return first.union(*rest, all=True).count()
+
+
+# -- for the council report ---------------------------------------------------------------------
+
+
+def report_figures(user: Any, challenge: Challenge) -> dict[str, Any] | None:
+    """What the council report shows of a challenge: its visible ideas (newest first) with their
+    outcome and support, the stored ranking with its uncertainty, and who took part by role
+    (authors, supporters and those who compared; roles counted per person). None unless the
+    person may see the challenge. Six queries, whatever the number of ideas or people."""
+    from samskab.accounts.models import Membership
+    from samskab.challenges.models import Ranking
+
+    if not user.has_perm("challenges.view_challenge", challenge):
+        return None
+    ideas = list(
+        Idea.objects.filter(challenge=challenge, visibility=Visibility.VISIBLE)
+        .order_by("-support_count", "pk")
+        .values("pk", "title", "outcome", "support_count", "comment_count")
+    )
+    ranking = Ranking.objects.filter(challenge=challenge).first()
+    titles = {i["pk"]: i["title"] for i in ideas}
+    ranked = [
+        {
+            "title": titles[r["idea"]],
+            "position": r["position"],
+            "score": r["score"],
+            "low": r["low"],
+            "high": r["high"],
+            "needs_more_votes": r["needs_more_votes"],
+        }
+        for r in (ranking.data if ranking else [])
+        if r["idea"] in titles
+    ]
+    people = set(
+        Idea.objects.filter(challenge=challenge, author__isnull=False).values_list(
+            "author_id", flat=True
+        )
+    )
+    people.update(
+        Support.objects.filter(idea__challenge=challenge).values_list("person_id", flat=True)
+    )
+    people.update(
+        Comparison.objects.filter(challenge=challenge, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    roles: dict[int, set[str]] = {}
+    for person, role in Membership.objects.filter(
+        municipality_id=challenge.municipality_id, person_id__in=people
+    ).values_list("person_id", "role"):
+        roles.setdefault(person, set()).add(role)
+    return {
+        "ideas": ideas,
+        "ranking": ranked,
+        "comparisons": ranking.n_comparisons if ranking else 0,
+        "participants": len(people),
+        "roles": [sorted(roles.get(p, ())) for p in sorted(people)],
+    }
+
+
+# -- for search ---------------------------------------------------------------------------------
+
+
+def search_challenges(user: Any, municipality: Any, query: str, *, limit: int = 20) -> list[Any]:
+    """Published challenges in spaces the person may enter whose title or description holds
+    every word of the query (samskab.core.search), newest first. One query."""
+    from samskab.core import search
+    from samskab.municipalities.access import visible_spaces
+
+    found = Challenge.objects.filter(
+        municipality=municipality,
+        status=ChallengeStatus.PUBLISHED,
+        space__in=visible_spaces(user, municipality).values("pk"),
+    )
+    return list(
+        search.search(found, query, ["title", "description"])
+        .select_related("municipality")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def search_ideas(user: Any, municipality: Any, query: str, *, limit: int = 20) -> list[Any]:
+    """Ideas the person may see (visible ones and their own) in published challenges in spaces
+    they may enter, by title and text, newest first. One query."""
+    from samskab.core import search
+    from samskab.municipalities.access import visible_spaces
+
+    seen = Q(visibility=Visibility.VISIBLE)
+    if getattr(user, "is_authenticated", False):
+        seen |= Q(author=user)
+    found = Idea.objects.filter(
+        seen,
+        municipality=municipality,
+        challenge__status=ChallengeStatus.PUBLISHED,
+        challenge__space__in=visible_spaces(user, municipality).values("pk"),
+    )
+    return list(
+        search.search(found, query, ["title", "body"])
+        .select_related("municipality", "challenge")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -45,6 +45,7 @@ from samskab.challenges.models import (
 from samskab.challenges.ranking import counted_comparisons, next_pair_for, ranked_rows
 from samskab.challenges.similar import similar_ideas
 from samskab.core.errors import ServiceError
+from samskab.core.exports import download, excel_csv, export_filename, xlsx_bytes
 from samskab.core.feedback import attempt, form_errors
 from samskab.municipalities.access import get_space_or_404, municipality_view, visible_spaces
 from samskab.municipalities.models import Municipality
@@ -620,14 +621,20 @@ def export(
     request: HttpRequest, municipality: Municipality, challenge: int, fmt: str
 ) -> HttpResponse:
     found = get_challenge_or_404(request.user, municipality, challenge)
-    data = exports.challenge_data(found)
-    if fmt == "json":
-        body = json.dumps(data, ensure_ascii=False, indent=1)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    elif fmt in exports.CSV_TABLES:
-        body = exports.to_csv(data[exports.CSV_TABLES[fmt]])
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    else:
+    if fmt not in exports.CSV_TABLES and fmt not in ("json", exports.XLSX_NAME):
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="udfordring-{found.pk}-{fmt}"'
-    return response
+    data = exports.challenge_data(found)
+    what = f"udfordring-{found.pk}"
+    if fmt == "json":
+        # The JSON stays machine-readable: the same document as the API's export.
+        body = json.dumps(data, ensure_ascii=False, indent=1)
+        return download(body, export_filename(municipality.slug, what, "json"))
+    tables = exports.challenge_tables(data)
+    if fmt == exports.XLSX_NAME:
+        return download(
+            xlsx_bytes(*tables.values()), export_filename(municipality.slug, what, "xlsx")
+        )
+    return download(
+        excel_csv(tables[fmt]),
+        export_filename(municipality.slug, f"{what}-{exports.TABLE_WHAT[fmt]}", "csv"),
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path(C + "runde/<id:number>/", views.round_detail, name="round"),
     path(C + "runde/<id:number>/svar/", views.round_rate, name="rate"),
     path(C + "runde/<id:number>/csv/", views.round_csv, name="round_csv"),
+    path(C + "runde/<id:number>/xlsx/", views.round_csv, {"fmt": "xlsx"}, name="round_xlsx"),
     path(C + "runde/<id:number>/aaben-luk/", views.round_toggle, name="round_toggle"),
     path("<slug:municipality>/kompleksitet/zoner/", views.zones, name="zones"),
 ]

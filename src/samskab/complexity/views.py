@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from samskab.complexity import presentation, services
 from samskab.complexity.access import get_round_or_404
 from samskab.complexity.forms import RatingForm, ZoneForm
 from samskab.complexity.models import AssessmentRound, ZoneSettings
+from samskab.core.exports import Table, table_download
 from samskab.municipalities.access import municipality_view
 from samskab.municipalities.models import Municipality
 
@@ -130,33 +130,31 @@ def round_detail(
 
 @municipality_view
 def round_csv(
-    request: HttpRequest, municipality: Municipality, challenge: int, number: int
+    request: HttpRequest, municipality: Municipality, challenge: int, number: int, fmt: str = "csv"
 ) -> HttpResponse:
-    """The round's summary as CSV: overall and per role (roles with too few answers left out)."""
+    """The round's summary for a spreadsheet (CSV for Danish Excel, or xlsx): overall and per
+    role (roles with too few answers left out)."""
     found = get_round_or_404(request.user, municipality, challenge, number)
     summary = presentation.summarise(
         services.ratings_of(found), services.thresholds_for(municipality.pk)
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="kompleksitet-{found.challenge_id}-runde-{found.number}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(
+    table = Table(
+        _("Kompleksitet runde %(number)s") % {"number": found.number},
         [
-            "group",
-            "n",
-            "agreement_percent",
-            "certainty_percent",
-            "spread_agreement",
-            "spread_certainty",
-            "zone",
-        ]
+            _("Gruppe"),
+            _("Svar"),
+            _("Enighed (%)"),
+            _("Sikkerhed (%)"),
+            _("Spredning i enighed"),
+            _("Spredning i sikkerhed"),
+            _("Zone"),
+            _("Zonens navn"),
+        ],
     )
     if summary is not None:
         built = presentation.build(summary)
         for point in [built["overall"], *built["roles"]]:
-            writer.writerow(
+            table.rows.append(
                 [
                     point.label,
                     point.n,
@@ -165,9 +163,11 @@ def round_csv(
                     point.spread_agreement,
                     point.spread_certainty,
                     point.zone,
+                    point.zone_name,
                 ]
             )
-    return response
+    what = f"kompleksitet-udfordring-{found.challenge_id}-runde-{found.number}"
+    return table_download(table, municipality.slug, what, fmt)
 
 
 @require_POST

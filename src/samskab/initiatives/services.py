@@ -1308,3 +1308,49 @@ def overview(user: Any, municipality: Any) -> Overview:
         committed=sum((e.committed for e in totals), zero),
         spent=sum((e.spent for e in totals), zero),
     )
+
+
+# -- for the council report ---------------------------------------------------------------------
+
+
+def partners_for_report(user: Any, initiatives: list[Initiative]) -> dict[int, dict[str, Any]]:
+    """For each initiative the person may see: its partner organisations' names (people taking
+    part in their own name are counted, not named) and how many commitments are not withdrawn.
+    Two queries, whatever the number of initiatives."""
+    from django.db.models import Count
+
+    seen = [i.pk for i in initiatives if user.has_perm("initiatives.view_initiative", i)]
+    out: dict[int, dict[str, Any]] = {pk: {"organisations": [], "people": 0} for pk in seen}
+    for pk, name, municipal in (
+        Partner.objects.filter(initiative__in=seen)
+        .order_by("pk")
+        .values_list("initiative_id", "organisation__name", "is_municipal")
+    ):
+        if name:
+            out[pk]["organisations"].append({"name": name, "municipal": municipal})
+        else:
+            out[pk]["people"] += 1
+    counts = dict(
+        Commitment.objects.filter(initiative__in=seen)
+        .values("initiative_id")
+        .annotate(n=Count("pk"))
+        .values_list("initiative_id", "n")
+    )
+    for pk in seen:
+        out[pk]["commitments"] = counts.get(pk, 0)
+    return out
+
+
+# -- for search ---------------------------------------------------------------------------------
+
+
+def search_initiatives(user: Any, municipality: Any, query: str, *, limit: int = 20) -> list[Any]:
+    """Initiatives in spaces the person may enter whose title or purpose holds every word of
+    the query (samskab.core.search), newest first. One query."""
+    from samskab.core import search
+
+    return list(
+        search.search(initiatives_for(user, municipality), query, ["title", "purpose"]).order_by(
+            "-created_at", "-id"
+        )[:limit]
+    )

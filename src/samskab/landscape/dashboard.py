@@ -484,6 +484,22 @@ def csv_bytes(dashboard: Dashboard) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def people_table(dashboard: Dashboard) -> Any:
+    """The figures as a table for people in Danish Excel (the page's CSV and xlsx): Danish
+    headers, kroner and shares as numbers with a decimal comma. The API's CSV above stays the
+    machine format."""
+    from samskab.core.exports import Table
+
+    table = Table(
+        _("Overblik"),
+        [_("Afsnit"), _("Nøgle"), _("Betegnelse"), _("Periode"), _("Værdi"), _("Vist som")],
+    )
+    for f in dashboard.figures:
+        value: Any = f.display if f.suppressed else f.value
+        table.rows.append([f.section, f.key, f.label, f.period, value, f.display])
+    return table
+
+
 class PeriodError(ValueError):
     """A period the dashboard cannot show; the message says why, in Danish."""
 

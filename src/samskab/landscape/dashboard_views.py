@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
+from samskab.core import exports
 from samskab.landscape import dashboard
 from samskab.municipalities.access import municipality_view
 from samskab.municipalities.models import Municipality
@@ -106,21 +107,25 @@ def _export(request: HttpRequest, municipality: Municipality, fmt: str) -> HttpR
             )
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
     board = dashboard.gather(request.user, municipality, start, end)
-    name = f"overblik-{municipality.slug}-{start.isoformat()}-{end.isoformat()}"
+    name = f"{municipality.slug}-overblik-{start.isoformat()}-{end.isoformat()}.{fmt}"
     if fmt == "json":
-        response = HttpResponse(
-            json.dumps(board.as_dict(), ensure_ascii=False, indent=1),
-            content_type="application/json; charset=utf-8",
-        )
+        # The JSON stays the machine document, the same as the API's.
+        body: bytes | str = json.dumps(board.as_dict(), ensure_ascii=False, indent=1)
+    elif fmt == "xlsx":
+        body = exports.xlsx_bytes(dashboard.people_table(board))
     else:
-        response = HttpResponse(dashboard.csv_bytes(board), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        body = exports.excel_csv(dashboard.people_table(board))
+    return exports.download(body, name)
 
 
 @municipality_view
 def export_csv(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     return _export(request, municipality, "csv")
+
+
+@municipality_view
+def export_xlsx(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    return _export(request, municipality, "xlsx")
 
 
 @municipality_view
@@ -133,4 +138,5 @@ def urlpatterns(prefix: str) -> list[URLPattern]:
         path(prefix, overview, name="dashboard"),
         path(prefix + "tal.csv", export_csv, name="dashboard_csv"),
         path(prefix + "tal.json", export_json, name="dashboard_json"),
+        path(prefix + "tal.xlsx", export_xlsx, name="dashboard_xlsx"),
     ]

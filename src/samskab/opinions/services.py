@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -295,22 +295,6 @@ def moderate_statement(
 # --------------------------------------------------------------------------------------------
 
 
-def _participant(conversation: Conversation, person: Any) -> Participant:
-    found = Participant.objects.filter(conversation=conversation, person=person).first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            return Participant.objects.create(
-                municipality_id=conversation.municipality_id,
-                conversation=conversation,
-                person=person,
-            )
-    except IntegrityError:
-        # Two first votes from the same person at once: the database kept one participant.
-        return Participant.objects.get(conversation=conversation, person=person)
-
-
 def current_role(conversation: Conversation, person: Any) -> str:
     """The role the person voted as last in this conversation, else their first role."""
     roles = declarable_roles(person, conversation.municipality_id)
@@ -336,7 +320,13 @@ def cast_vote(
     """Agree (+1), disagree (-1) or pass (0). The latest vote counts; every vote is kept.
 
     `role` must be one the person holds, or, for a workshop guest (`self_declared_role`), one
-    of the roles a guest may declare."""
+    of the roles a guest may declare.
+
+    A national conversation takes thousands of votes a second, so the write is a few statements
+    rather than an ORM round per row (bench/bench_votes.py): the participant and the vote are
+    upserts with RETURNING, the vote's history row (`VoteEvent`) is its audit record (no second
+    row per vote), and a recompute is claimed by one conditional UPDATE only when none is
+    queued. On PostgreSQL the writes are one statement."""
     if not getattr(actor, "is_authenticated", False):
         raise ServiceError(_("Log ind for at stemme."))
     if value not in VoteValue.values:
@@ -345,65 +335,155 @@ def cast_vote(
         raise ServiceError(_("Udsagnet hører ikke til denne samtale."))
     if not conversation.is_open:
         raise ServiceError(_("Samtalen er lukket, så du kan ikke stemme længere."))
+    if not is_votable(statement, conversation):
+        raise ServiceError(
+            _("Udsagnet er ikke med i samtalen lige nu, så du kan ikke stemme på det.")
+        )
     roles = declarable_roles(actor, conversation.municipality_id, self_declared=self_declared_role)
+    keep_roles: list[str] = []
     if role:
         if role not in roles:
             raise ServiceError(_("Du kan kun stemme som en rolle, du har i kommunen."))
     else:
-        role = current_role(conversation, actor)
+        # The role voted as last while the person still holds it, else their first role
+        # (current_role): decided by the participant upsert itself, at no query of its own.
+        role = roles[0] if roles else ""
+        keep_roles = roles
     check_rate(
         actor.pk,
         "vote",
         _("Du har stemt meget på kort tid. Vent et par minutter, og prøv så igen."),
     )
+    now = timezone.now()
     with transaction.atomic():
-        # Read the statement's state again inside the transaction: a moderator may just have
-        # taken it out.
-        state = (
-            Statement.objects.filter(pk=statement.pk).values_list("moderation", flat=True).first()
-        )
-        if state is None:
-            raise ServiceError(_("Udsagnet findes ikke længere."))
-        statement.moderation = state
-        if not is_votable(statement, conversation):
+        written = _write_vote(conversation, statement, actor.pk, value, role, keep_roles, now)
+        if written is None:
+            # The write checks the statement's state itself: a moderator may just have taken
+            # it out, or deleted it.
+            if not Statement.objects.filter(pk=statement.pk).exists():
+                raise ServiceError(_("Udsagnet findes ikke længere."))
             raise ServiceError(
                 _("Udsagnet er ikke med i samtalen lige nu, så du kan ikke stemme på det.")
             )
-        participant = _participant(conversation, actor)
-        now = timezone.now()
-        vote, _created = Vote.objects.update_or_create(
-            participant=participant,
-            statement=statement,
-            defaults={"value": value, "role": role, "created_at": now},
-            create_defaults={
-                "municipality_id": conversation.municipality_id,
-                "conversation": conversation,
-                "value": value,
-                "role": role,
-                "created_at": now,
-            },
+        vote_id, participant_id, role, analysis = written
+        if _needs_claim(analysis, now):
+            _claim_recompute(conversation.pk, now)
+    return Vote(
+        pk=vote_id,
+        municipality_id=conversation.municipality_id,
+        conversation=conversation,
+        statement=statement,
+        participant_id=participant_id,
+        value=value,
+        role=role,
+        created_at=now,
+    )
+
+
+def _vote_sql(
+    conversation: Conversation,
+    statement: Statement,
+    person_id: int,
+    value: int,
+    role: str,
+    keep_roles: list[str],
+    now: Any,
+) -> tuple[list[str], list[list[Any]]]:
+    """A vote's three writes (participant, vote, history row) as SQL both databases read,
+    with their parameters. {p_id}, {p_role} and {source} are filled in by the caller."""
+    participant = Participant._meta.db_table
+    at = connection.ops.adapt_datetimefield_value(now)
+    states = [int(ModerationState.IN)]
+    if conversation.moderation_mode == ModerationMode.POST:
+        states.append(int(ModerationState.UNMODERATED))
+    mid, cid, sid = conversation.municipality_id, conversation.pk, statement.pk
+    role_sql = "excluded.role"
+    if keep_roles:
+        held = ", ".join(["%s"] * len(keep_roles))
+        role_sql = (
+            f"CASE WHEN {participant}.role IN ({held}) THEN {participant}.role ELSE {role_sql} END"
         )
-        VoteEvent.objects.create(
-            municipality_id=conversation.municipality_id,
-            conversation=conversation,
-            statement=statement,
-            participant=participant,
-            value=value,
-            role=role,
-            created_at=now,
-        )
-        if participant.role != role:
-            Participant.objects.filter(pk=participant.pk).update(role=role)
-        record(
-            conversation.municipality_id,
-            actor,
-            "statement.voted",
-            statement,
-            value=value,
-            role=role,
-        )
-        mark_dirty(conversation.pk)
-    return vote
+    columns = (
+        "(municipality_id, conversation_id, statement_id, participant_id, value, role, created_at)"
+    )
+    # Table names come from the models and every value is a parameter.
+    sql = [
+        # Only while the statement is votable: a moderator taking it out wins over the vote.
+        f"INSERT INTO {participant} "  # noqa: S608
+        "(municipality_id, conversation_id, person_id, external_id, role, created_at) "
+        f"SELECT %s, %s, %s, '', %s, %s FROM {Statement._meta.db_table} "
+        "WHERE id = %s AND conversation_id = %s "
+        f"AND moderation IN ({', '.join(['%s'] * len(states))}) "
+        "ON CONFLICT (conversation_id, person_id) WHERE person_id IS NOT NULL "
+        f"DO UPDATE SET role = {role_sql} RETURNING id, role",
+        f"INSERT INTO {Vote._meta.db_table} {columns} {{source}} "
+        "ON CONFLICT (participant_id, statement_id) DO UPDATE SET value = excluded.value, "
+        "role = excluded.role, created_at = excluded.created_at RETURNING id",
+        f"INSERT INTO {VoteEvent._meta.db_table} {columns} {{source}}",
+    ]
+    params = [
+        [mid, cid, person_id, role, at, sid, cid, *states, *keep_roles],
+        [mid, cid, sid, value, at],
+        [mid, cid, sid, value, at],
+    ]
+    return sql, params
+
+
+def _write_vote(
+    conversation: Conversation,
+    statement: Statement,
+    person_id: int,
+    value: int,
+    role: str,
+    keep_roles: list[str],
+    now: Any,
+) -> tuple[int, int, str, tuple[bool, Any] | None] | None:
+    """Store one vote: (vote id, participant id, role voted as, the analysis row's (dirty,
+    pending_since), None when it has none), or None when the statement is not votable now."""
+    sql, params = _vote_sql(conversation, statement, person_id, value, role, keep_roles, now)
+    analysis_table = ConversationAnalysis._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: the participant, the vote, its history row and a KEY SHARE lock
+            # on the analysis row. The lock keeps a vote from slipping past a recompute without
+            # queueing another: the recompute clears its flags under FOR UPDATE, which waits for
+            # every vote in flight, and a vote after that sees the cleared flags and claims.
+            # KEY SHARE locks never wait for one another, so votes do not queue on the one
+            # shared row as they would behind an UPDATE of it per vote.
+            source = "SELECT %s, %s, %s, p.id, %s, p.role, %s FROM p"
+            cursor.execute(
+                f"WITH p AS ({sql[0]}), "  # noqa: S608 - the SQL above, values as parameters
+                f"v AS ({sql[1].format(source=source)}), "
+                f"e AS ({sql[2].format(source=source)}), "
+                f"a AS (SELECT dirty, pending_since FROM {analysis_table} "
+                "WHERE conversation_id = %s FOR KEY SHARE) "
+                "SELECT v.id, p.id, p.role, a.dirty, a.pending_since "
+                "FROM v CROSS JOIN p LEFT JOIN a ON TRUE",
+                [*params[0], *params[1], *params[2], conversation.pk],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            vote_id, participant_id, role, dirty, pending = row
+            return vote_id, participant_id, role, None if dirty is None else (dirty, pending)
+        # SQLite: the transaction holds the database's write lock from its start (IMMEDIATE),
+        # so nothing interleaves with these statements, a recompute's neither.
+        cursor.execute(sql[0], params[0])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        participant_id, role = row
+        source = "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        mid, cid, sid, val, at = params[1]
+        cursor.execute(sql[1].format(source=source), [mid, cid, sid, participant_id, val, role, at])
+        (vote_id,) = cursor.fetchone()
+        cursor.execute(sql[2].format(source=source), [mid, cid, sid, participant_id, val, role, at])
+    analysis = (
+        ConversationAnalysis.objects.filter(conversation_id=conversation.pk)
+        .values_list("dirty", "pending_since")
+        .first()
+    )
+    return vote_id, participant_id, role, analysis
 
 
 def next_statement(
@@ -467,27 +547,59 @@ def _analysis_data(conversation: Conversation) -> dict[str, Any]:
     return data or {}
 
 
+def _needs_claim(analysis: tuple[bool, Any] | None, now: Any) -> bool:
+    """Whether a change must claim a recompute: unless the map is already marked out of date
+    with a recompute queued (and not so long ago that it was lost)."""
+    if analysis is None:
+        return True
+    dirty, pending = analysis
+    return not dirty or pending is None or pending < now - PENDING_TIMEOUT
+
+
+def _claim_recompute(conversation_id: int, now: Any) -> bool:
+    """Mark the map out of date and queue a recompute on commit, unless one is queued: one
+    conditional UPDATE, so two changes at once cannot both queue a task."""
+    analysis = ConversationAnalysis.objects.filter(conversation_id=conversation_id)
+    claimed = analysis.filter(
+        Q(dirty=False) | Q(pending_since__isnull=True) | Q(pending_since__lt=now - PENDING_TIMEOUT)
+    ).update(dirty=True, version=F("version") + 1, pending_since=now)
+    if not claimed and not analysis.exists():
+        conversation = Conversation.objects.get(pk=conversation_id)
+        _row, claimed = ConversationAnalysis.objects.get_or_create(
+            conversation=conversation,
+            defaults={
+                "municipality_id": conversation.municipality_id,
+                "dirty": True,
+                "version": 1,
+                "pending_since": now,
+            },
+        )
+    if claimed:
+        transaction.on_commit(lambda: enqueue_recompute(conversation_id))
+    return bool(claimed)
+
+
 def mark_dirty(conversation_id: int) -> bool:
     """Mark the stored analysis out of date and queue a recompute unless one is queued.
 
     Call inside the change's transaction; the task is enqueued on commit. Returns whether this
-    call queued it. The claim is one UPDATE ... WHERE not pending, so two votes at once cannot
-    both queue a task.
-    """
-    analysis = ConversationAnalysis.objects.filter(conversation_id=conversation_id)
-    if not analysis.update(dirty=True, version=F("version") + 1):
-        conversation = Conversation.objects.get(pk=conversation_id)
-        ConversationAnalysis.objects.get_or_create(
-            conversation=conversation,
-            defaults={"municipality_id": conversation.municipality_id, "dirty": True, "version": 1},
-        )
+    call queued it. The row is read under KEY SHARE (see `_write_vote`), so a recompute that
+    starts meanwhile waits for this change and sees it."""
     now = timezone.now()
-    claimed = analysis.filter(
-        Q(pending_since__isnull=True) | Q(pending_since__lt=now - PENDING_TIMEOUT)
-    ).update(pending_since=now)
-    if claimed:
-        transaction.on_commit(lambda: enqueue_recompute(conversation_id))
-    return bool(claimed)
+    analysis = ConversationAnalysis.objects.filter(conversation_id=conversation_id)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT dirty, pending_since FROM {ConversationAnalysis._meta.db_table} "  # noqa: S608
+                "WHERE conversation_id = %s FOR KEY SHARE",
+                [conversation_id],
+            )
+            found = cursor.fetchone()
+    else:
+        found = analysis.values_list("dirty", "pending_since").first()
+    if not _needs_claim(None if found is None else (found[0], found[1]), now):
+        return False
+    return _claim_recompute(conversation_id, now)
 
 
 def enqueue_recompute(conversation_id: int) -> None:
@@ -771,8 +883,12 @@ def recompute(conversation: Conversation, *, seed: int = 0) -> int:
         ConversationAnalysis.objects.create(
             municipality_id=conversation.municipality_id, conversation=conversation
         )
-    # Clear the flags before reading the votes: a vote after this point queues a new run.
-    analysis.update(pending_since=None, dirty=False)
+    # Clear the flags before reading the votes: a vote after this point queues a new run. FOR
+    # UPDATE waits for the votes in flight (they hold KEY SHARE on the row, see `_write_vote`),
+    # so each of them is either read below or sees the cleared flags and queues the next run.
+    with transaction.atomic():
+        list(analysis.select_for_update().values_list("pk", flat=True))
+        analysis.update(pending_since=None, dirty=False)
     version = analysis.values_list("version", flat=True).first() or 0
     try:
         data = compute(conversation, seed=seed)
@@ -910,3 +1026,112 @@ def consensus_counts(user: Any, municipality: Any) -> list[ConsensusCount]:
         statements, agreed = _consensus_count(data)
         out.append(ConsensusCount(pk, title, statements, agreed, bool(data)))
     return out
+
+
+# -- for the start page (samskab.home) ---------------------------------------------------------
+
+
+def open_conversations(user: Any, municipality: Any, *, limit: int = 20) -> list[Conversation]:
+    """Open conversations in spaces the person may enter, newest first. One query."""
+    from samskab.municipalities.access import visible_spaces
+
+    return list(
+        Conversation.objects.filter(
+            municipality=municipality,
+            is_open=True,
+            space__in=visible_spaces(user, municipality).values("pk"),
+        )
+        .select_related("municipality", "space")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# -- for the council report ---------------------------------------------------------------------
+
+
+def maps_for_report(user: Any, challenge: Any) -> list[dict[str, Any]]:
+    """The challenge's opinion maps as anyone may see them (`public_result`: no group below the
+    minimum size), each with the statements every opinion group shown agrees with and those
+    where the declared roles differ most. None unless the person may see the challenge's space.
+    Three queries, whatever the number of maps or statements."""
+    conversations = conversations_for_challenge(challenge, user)
+    if not conversations:
+        return []
+    ids = [c.pk for c in conversations]
+    stored = dict(
+        ConversationAnalysis.objects.filter(conversation__in=ids).values_list(
+            "conversation_id", "data"
+        )
+    )
+    texts = {
+        str(pk): text
+        for pk, text in Statement.objects.filter(conversation__in=ids)
+        .exclude(moderation=ModerationState.OUT)
+        .values_list("pk", "text")
+    }
+    out = []
+    for c in conversations:
+        data = public_result(stored.get(c.pk) or {})
+        stats = data.get("statements") or {}
+        voted = [sid for sid, s in stats.items() if s.get("seen") and not s.get("mod_out")]
+        groups = [g.get("counts") or {} for g in data.get("groups") or [] if not g.get("too_small")]
+        agreed = []
+        if len(groups) >= 2:
+            for sid in voted:
+                cells = [g.get(sid, [0, 0, 0]) for g in groups]
+                if sid in texts and all(n and 2 * a > n for a, _d, n in cells):
+                    agreed.append(texts[sid])
+        differ = []
+        roles = [r for r in data.get("roles") or [] if r.get("counts")]
+        if len(roles) >= 2:
+            for sid in voted:
+                shares = {}
+                for r in roles:
+                    a, _d, n = r["counts"].get(sid, [0, 0, 0])
+                    if n:
+                        shares[r["role"]] = round(100 * a / n)
+                if sid in texts and len(shares) >= 2:
+                    spread = max(shares.values()) - min(shares.values())
+                    differ.append((spread, texts[sid], shares))
+            differ.sort(key=lambda d: (-d[0], d[1]))
+        out.append(
+            {
+                "title": c.title,
+                "participants": int(data.get("n_participants", 0)),
+                "statements": len(voted),
+                "groups": len(groups),
+                "groups_hidden": int(data.get("groups_hidden", 0)),
+                "roles_hidden": int(data.get("roles_hidden", 0)),
+                "consensus": agreed,
+                "role_differences": [
+                    {"text": t, "spread": sp, "shares": sh} for sp, t, sh in differ[:3] if sp >= 20
+                ],
+            }
+        )
+    return out
+
+
+# -- for search ---------------------------------------------------------------------------------
+
+
+def search_statements(user: Any, municipality: Any, query: str, *, limit: int = 20) -> list[Any]:
+    """Statements voters see (approved, or not yet looked at under post-moderation) in
+    conversations in spaces the person may enter, whose text holds every word of the query
+    (samskab.core.search), newest first. One query."""
+    from samskab.core import search
+    from samskab.municipalities.access import visible_spaces
+
+    shown = Q(moderation=ModerationState.IN) | Q(
+        moderation=ModerationState.UNMODERATED,
+        conversation__moderation_mode=ModerationMode.POST,
+    )
+    found = Statement.objects.filter(
+        shown,
+        municipality=municipality,
+        conversation__space__in=visible_spaces(user, municipality).values("pk"),
+    )
+    return list(
+        search.search(found, query, ["text"])
+        .select_related("conversation__municipality")
+        .order_by("-created_at", "-id")[:limit]
+    )

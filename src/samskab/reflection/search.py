@@ -10,16 +10,15 @@ finds "borger") is added to the simple engine's hits.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-
-def normalise(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text or "").casefold()
-    return " ".join(folded.replace("aa", "å").split())
+# The normalising and cleaning every search shares (samskab.core.search); named here too, as
+# the reflection app has always used them.
+from samskab.core.search import clean_query as clean_query
+from samskab.core.search import normalise as normalise
 
 
 def search_text(title: str, text: str, tags: Iterable[str]) -> str:
@@ -34,18 +33,6 @@ def clean_tags(raw: str | Iterable[str]) -> list[str]:
         if tag and tag not in tags:
             tags.append(tag)
     return tags[:10]
-
-
-def clean_query(query: str | None) -> str:
-    """The query without control characters and lone surrogates: PostgreSQL refuses a NUL in
-    any string, and a lone surrogate cannot be encoded, so either would end in a server error.
-    Nobody searches for them on purpose, so they are dropped rather than refused, as is the
-    replacement character that broken UTF-8 in the address turns into."""
-    return "".join(
-        " " if ch.isspace() else ch
-        for ch in (query or "")
-        if ch.isspace() or (ch != "\ufffd" and unicodedata.category(ch) not in {"Cc", "Cs"})
-    )
 
 
 def search(queryset: QuerySet, query: str) -> QuerySet:

@@ -828,3 +828,59 @@ def landscape_activity(municipality: Any, start: date, end: date) -> ActivityRep
         ).values_list("session__room_id", "session__created_at")
     ]
     return ActivityReport(tuple(arenas), tuple(activities))
+
+
+# -- for the start page (samskab.home) ---------------------------------------------------------
+
+
+def learnings_awaiting_consent(user: Any, municipality: Municipality) -> list[Learning]:
+    """Learnings here that ask the person, as an author, to consent to sharing them with other
+    municipalities and that they have not answered. Their own rows only. One query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Learning.objects.filter(
+            municipality=municipality,
+            authors__person=user,
+            authors__consent=Consent.ASKED,
+            authors__answered_at__isnull=True,
+        )
+        .select_related("municipality")
+        .order_by("-created_at", "-pk")
+        .distinct()[:20]
+    )
+
+
+# -- for the council report ---------------------------------------------------------------------
+
+
+def learnings_for_challenge(challenge: Any, user: Any) -> list[Learning]:
+    """What the challenge's reflection rooms chose to share: the learnings written from its rooms
+    (a learning is shared by choice; private entries never become one without consent). None
+    unless the person may see the challenge. One query."""
+    if not user.has_perm("challenges.view_challenge", challenge):
+        return []
+    return list(
+        Learning.objects.filter(room__challenge=challenge)
+        .only("title", "text", "created_at")
+        .order_by("created_at", "id")
+    )
+
+
+# -- for search ---------------------------------------------------------------------------------
+
+
+def search_learnings(
+    user: Any, municipality: Municipality, query: str, *, limit: int = 20
+) -> list[Any]:
+    """Learnings the person may read: the municipality's whole library for its staff, its
+    published learnings for everyone else (as the shared library shows them). By title, text
+    and tags, newest first. One query."""
+    learnings = Learning.objects.filter(municipality=municipality)
+    if not user.has_perm("reflection.view_library", municipality):
+        learnings = learnings.filter(published_at__isnull=False)
+    return list(
+        search.search(learnings, query)
+        .select_related("municipality")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -605,3 +605,36 @@ def landscape_activity(municipality: Any, start: date, end: date) -> ActivityRep
             )
         )
     return ActivityReport(tuple(arenas), tuple(activities))
+
+
+# -- for the start page and the challenge page (samskab.home) ----------------------------------
+
+
+def workshops_for_challenge(user: Any, challenge: Any, *, limit: int = 20) -> list[LiveSession]:
+    """A challenge's workshops, newest first, for someone who may run them (else none: the
+    participants come in by the code). One query."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(
+        "workshops.run_workshop", challenge
+    ):
+        return []
+    return list(
+        LiveSession.objects.filter(municipality=challenge.municipality_id, challenge=challenge)
+        .select_related("municipality", "challenge")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def open_workshops_run_by(user: Any, municipality: Any, *, limit: int = 20) -> list[LiveSession]:
+    """The open, unexpired workshops here that the person started. One query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        LiveSession.objects.filter(
+            municipality=municipality,
+            facilitator=user,
+            is_open=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("municipality", "challenge")
+        .order_by("-created_at", "-pk")[:limit]
+    )
