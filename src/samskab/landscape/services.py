@@ -148,13 +148,11 @@ def recent(municipality: Any, today: date) -> LandscapeRun | None:
     else the newest 12-month landscape computed in the past week (the nightly
     `analyse_landscape --alle`), so the page keeps showing yesterday's picture until today's
     is ready. None when there is none. Call inside the scope."""
-    start, end = default_period(today)
     runs = LandscapeRun.objects.filter(
-        municipality=municipality, end__gte=end - timedelta(days=7), end__lte=end
+        municipality=municipality, end__gte=today - timedelta(days=7), end__lte=today
     ).order_by("-end")
+    # Today's own period is the first of these when it is computed.
     for run in runs:
-        if (run.start, run.end) == (start, end) and run.data:
-            return run
         if run.data and default_period(run.end) == (run.start, run.end):
             return run
     return None
