@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from samskab.accounts.models import Role
 from samskab.challenges import services as challenges
@@ -56,16 +57,48 @@ SECTOR_OF = {
     Role.CITIZEN: "borger",
 }
 
+# Each section stores the key of its source; the "Kilde: …" line is looked up in the reader's
+# language when the report is shown (`source_label`), so a frozen version reads in English too.
 SOURCES = {
-    "participation": "Samskab: idéer, støtte og parvise sammenligninger på udfordringen",
-    "ideas": "Samskab: synlige idéer på udfordringen og deres status",
-    "ranking": "Samskab: prioriteringen (Bradley-Terry-model af de parvise sammenligninger)",
-    "opinions": "Samskab: meningskortet (Pol.is-metoden), som alle kan se det",
-    "complexity": "Samskab: kompleksitetsvurderingernes runder (Stacey-matricen)",
-    "reflection": "Samskab: læringer, som refleksionsrummene har valgt at dele",
-    "initiatives": "Samskab: initiativer, partnere, tilsagn og budget",
-    "landscape": "Samskab: samskabelseslandskabet for de seneste 12 måneder",
+    "participation": gettext_noop(
+        "Samskab: idéer, støtte og parvise sammenligninger på udfordringen"
+    ),
+    "ideas": gettext_noop("Samskab: synlige idéer på udfordringen og deres status"),
+    "ranking": gettext_noop(
+        "Samskab: prioriteringen (Bradley-Terry-model af de parvise sammenligninger)"
+    ),
+    "opinions": gettext_noop("Samskab: meningskortet (Pol.is-metoden), som alle kan se det"),
+    "complexity": gettext_noop("Samskab: kompleksitetsvurderingernes runder (Stacey-matricen)"),
+    "reflection": gettext_noop("Samskab: læringer, som refleksionsrummene har valgt at dele"),
+    "initiatives": gettext_noop("Samskab: initiativer, partnere, tilsagn og budget"),
+    "landscape": gettext_noop("Samskab: samskabelseslandskabet for de seneste 12 måneder"),
+    "movement_participation": gettext_noop(
+        "Samskab: idéer, støtte og parvise sammenligninger på alle bevægelsens udfordringer"
+    ),
+    "movement_ideas": gettext_noop(
+        "Samskab: synlige idéer på alle bevægelsens udfordringer og deres status"
+    ),
+    "movement_challenges": gettext_noop(
+        "Samskab: bevægelsens offentliggjorte udfordringer og deres fase"
+    ),
+    "movement_opinions": gettext_noop("Samskab: bevægelsens meningskort, som alle kan se dem"),
+    "movement_complexity": gettext_noop(
+        "Samskab: den nyeste kompleksitetsvurdering af hver udfordring (Stacey-matricen)"
+    ),
+    "movement_reflection": gettext_noop(
+        "Samskab: læringer, som bevægelsens refleksionsrum har valgt at dele"
+    ),
+    "movement_initiatives": gettext_noop(
+        "Samskab: alle bevægelsens initiativer, partnere, tilsagn og budget"
+    ),
 }
+
+
+def source_label(key: str) -> str:
+    """The source line's text in the reader's language (an old stored text is shown as is)."""
+    from django.utils.translation import gettext
+
+    return gettext(SOURCES[key]) if key in SOURCES else str(key or "")
 
 
 def _money(value: Decimal | None) -> str:
@@ -94,12 +127,12 @@ def _grouped(keys: list[str]) -> tuple[list[list[Any]], int]:
     return rows, hidden
 
 
-def _participation(found: dict[str, Any]) -> dict[str, Any]:
+def _participation(found: dict[str, Any], source: str = "participation") -> dict[str, Any]:
     roles = [_primary(r) for r in found["roles"]]
     by_role, role_hidden = _grouped(roles)
     by_sector, sector_hidden = _grouped([SECTOR_OF.get(r, "") for r in roles])  # type: ignore[call-overload]
     return {
-        "source": SOURCES["participation"],
+        "source": source,
         "empty": found["participants"] == 0,
         "participants": found["participants"],
         "by_role": by_role,
@@ -109,11 +142,11 @@ def _participation(found: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _ideas(found: dict[str, Any]) -> dict[str, Any]:
+def _ideas(found: dict[str, Any], source: str = "ideas") -> dict[str, Any]:
     ideas = found["ideas"]
     outcomes = Counter(i["outcome"] for i in ideas)
     return {
-        "source": SOURCES["ideas"],
+        "source": source,
         "empty": not ideas,
         "count": len(ideas),
         "supports": sum(i["support_count"] for i in ideas),
@@ -127,7 +160,7 @@ def _ideas(found: dict[str, Any]) -> dict[str, Any]:
 def _ranking(found: dict[str, Any]) -> dict[str, Any]:
     rows = found["ranking"][:10]
     return {
-        "source": SOURCES["ranking"],
+        "source": "ranking",
         "empty": found["comparisons"] == 0 or not rows,
         "comparisons": found["comparisons"],
         "rows": rows,
@@ -136,9 +169,11 @@ def _ranking(found: dict[str, Any]) -> dict[str, Any]:
 
 
 def _opinions(user: Any, challenge: Any) -> dict[str, Any]:
-    maps = opinions.maps_for_report(user, challenge)
+    maps = opinions.maps_for_report(
+        user, challenge, conversations=opinions.conversations_for_report(challenge, user)
+    )
     return {
-        "source": SOURCES["opinions"],
+        "source": "opinions",
         "empty": not any(m["participants"] for m in maps),
         "maps": maps,
     }
@@ -164,7 +199,7 @@ def _complexity(user: Any, challenge: Any) -> dict[str, Any]:
         )
     moved = len(out) >= 2 and out[0]["zone"] != out[-1]["zone"]
     return {
-        "source": SOURCES["complexity"],
+        "source": "complexity",
         "empty": not out,
         "rounds": out,
         "moved": moved,
@@ -175,15 +210,14 @@ def _complexity(user: Any, challenge: Any) -> dict[str, Any]:
 def _reflection(user: Any, challenge: Any) -> dict[str, Any]:
     learnings = reflection.learnings_for_challenge(challenge, user)
     return {
-        "source": SOURCES["reflection"],
+        "source": "reflection",
         "empty": not learnings,
         "learnings": [{"title": x.title, "text": x.text} for x in learnings],
     }
 
 
-def _initiatives(user: Any, challenge: Any) -> dict[str, Any]:
-    found = initiatives.initiatives_for_challenge(user, challenge)
-    found.sort(key=lambda i: i.pk)
+def _initiatives(user: Any, found: list[Any], source: str = "initiatives") -> dict[str, Any]:
+    found = sorted(found, key=lambda i: i.pk)
     economies = initiatives.economies(found)
     partners = initiatives.partners_for_report(user, found)
     probes = experiments.counts_per_initiative(found)
@@ -218,7 +252,7 @@ def _initiatives(user: Any, challenge: Any) -> dict[str, Any]:
         str((100 * total["municipal"] / committed).quantize(Decimal("0.1"))) if committed else None
     )
     return {
-        "source": SOURCES["initiatives"],
+        "source": source,
         "empty": not rows,
         "initiatives": rows,
         "total": {key: _money(value) for key, value in total.items()},
@@ -227,14 +261,16 @@ def _initiatives(user: Any, challenge: Any) -> dict[str, Any]:
     }
 
 
-def _landscape(challenge: Any, today: date) -> dict[str, Any]:
-    run = landscape.recent(challenge.municipality, today)
+def _landscape(municipality: Any, today: date, challenge: Any = None) -> dict[str, Any]:
+    run = landscape.recent(municipality, today)
     data = run.data if run is not None else {}
     measures = data.get("measures") or {}
-    arena = f"challenge:{challenge.pk}"
-    here = sum(1 for a in data.get("actors") or [] if arena in (a.get("arenas") or []))
+    here = None
+    if challenge is not None:
+        arena = f"challenge:{challenge.pk}"
+        here = sum(1 for a in data.get("actors") or [] if arena in (a.get("arenas") or []))
     return {
-        "source": SOURCES["landscape"],
+        "source": "landscape",
         "empty": not data,
         "actors": measures.get("actors", 0),
         "ties": measures.get("ties", 0),
@@ -258,6 +294,7 @@ def compute(user: Any, challenge: Any) -> dict[str, Any]:
         "roles": [],
     }
     return {
+        "kind": "challenge",
         "municipality": challenge.municipality.name,
         "challenge": {
             "title": challenge.title,
@@ -272,8 +309,67 @@ def compute(user: Any, challenge: Any) -> dict[str, Any]:
         "opinions": _opinions(user, challenge),
         "complexity": _complexity(user, challenge),
         "reflection": _reflection(user, challenge),
-        "initiatives": _initiatives(user, challenge),
-        "landscape": _landscape(challenge, timezone.localdate()),
+        "initiatives": _initiatives(user, initiatives.initiatives_for_challenge(user, challenge)),
+        "landscape": _landscape(challenge.municipality, timezone.localdate(), challenge),
+    }
+
+
+def compute_movement(user: Any, movement: Any) -> dict[str, Any]:
+    """Every figure of the movement's report: all its challenges together, in a fixed number of
+    queries whatever the number of challenges. Call inside the municipality's scope; `user` may
+    see the landscape (the rules say so)."""
+    municipality = movement.municipality
+    found = challenges.movement_report_figures(user, municipality)
+    found["ideas"].sort(key=lambda i: (-i["support_count"], i["title"]))
+    rows = found["challenges"]
+    zones = complexity.zone_counts(user, municipality)
+    maps = opinions.consensus_counts(user, municipality)
+    learnings = reflection.learnings_for_movement(movement, user)
+    return {
+        "kind": "movement",
+        "municipality": municipality.name,
+        "challenge": {
+            "title": movement.title,
+            "description": movement.description,
+            "phase": "",
+            "created": movement.created_at.date().isoformat(),
+        },
+        "computed_on": timezone.localdate().isoformat(),
+        "challenges": {
+            "source": "movement_challenges",
+            "empty": not rows,
+            "rows": [{"title": r["title"], "phase": r["phase"], "ideas": r["ideas"]} for r in rows],
+            "selected": sum(len(r["selected"]) for r in rows),
+        },
+        "participation": _participation(found, "movement_participation"),
+        "ideas": _ideas(found, "movement_ideas"),
+        "ranking": {"source": "ranking", "empty": True, "comparisons": 0, "rows": []},
+        "opinions": {
+            "source": "movement_opinions",
+            "empty": not any(m.statements for m in maps),
+            "maps": [
+                {"title": m.title, "statements": m.statements, "consensus": m.consensus}
+                for m in maps
+            ],
+            "statements": sum(m.statements for m in maps),
+            "consensus": sum(m.consensus for m in maps),
+        },
+        "complexity": {
+            "source": "movement_complexity",
+            "empty": not any(n for z, n in zones.items() if z is not None),
+            "zones": [[z, zones.get(z, 0)] for z in (1, 2, 3, 4, 5)],
+            "unrated": zones.get(None, 0),
+            "zone": None,
+        },
+        "reflection": {
+            "source": "movement_reflection",
+            "empty": not learnings,
+            "learnings": [{"title": x.title, "text": x.text} for x in learnings],
+        },
+        "initiatives": _initiatives(
+            user, list(initiatives.initiatives_for(user, municipality)), "movement_initiatives"
+        ),
+        "landscape": _landscape(municipality, timezone.localdate()),
     }
 
 
@@ -289,7 +385,12 @@ def drafted_clauses(figures: dict[str, Any]) -> list[str]:
 
     ideas = figures["ideas"]
     clauses = []
-    if ideas["selected"]:
+    if figures.get("kind") == "movement":
+        clauses.append(
+            _("udvalget tager orienteringen om bevægelsens %(n)s udfordringer til efterretning")
+            % {"n": len(figures["challenges"]["rows"])}
+        )
+    elif ideas["selected"]:
         clauses.append(
             _("udvalget tager de udvalgte idéer til efterretning: %(ideas)s")
             % {"ideas": ", ".join(f"»{t}«" for t in ideas["selected"])}

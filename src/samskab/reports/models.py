@@ -4,7 +4,9 @@
 the other apps' stored data each time (`samskab.reports.figures`). Every text edit is kept in
 `ReportEdit` (append-only). Marking the report "sendt til udvalget" freezes it as a
 `ReportVersion`: the figures and texts as they were, which citizens then see on the challenge.
-A frozen version never changes (`ReportVersion.save` refuses an update).
+A frozen version never changes (`ReportVersion.save` refuses an update). Staff may start a new
+draft after sending (`is_draft` again): the next send freezes it as the next version, and until
+then everyone else still sees the last version sent.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class Report(models.Model):
     next_steps = models.TextField(
         _("videre proces"), max_length=4000, blank=True, validators=[validate_no_cpr]
     )
+    # False from "sendt til udvalget" until staff start a new draft (the next version).
+    is_draft = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

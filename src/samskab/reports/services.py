@@ -49,6 +49,15 @@ def report_for(challenge: Any) -> Report:
     return found
 
 
+def report_for_movement(movement: Any) -> Report:
+    """The movement's report (all its challenges together), or a new unsaved one."""
+    found = Report.objects.filter(movement=movement).first()
+    if found is None:
+        found = Report(municipality_id=movement.municipality_id, movement=movement)
+    found.movement = movement
+    return found
+
+
 def published_version(report: Report) -> ReportVersion | None:
     """The newest version sent to the committee, or None."""
     if report.pk is None:
@@ -63,7 +72,8 @@ def history(report: Report) -> list[ReportEdit]:
 
 
 def is_frozen(report: Report) -> bool:
-    return report.pk is not None and ReportVersion.objects.filter(report=report).exists()
+    """Sent to the committee and no new draft started: nothing may change."""
+    return report.pk is not None and not report.is_draft
 
 
 def _require(actor: Any, report: Report) -> None:
@@ -74,7 +84,8 @@ def _require(actor: Any, report: Report) -> None:
 
 
 def edit_report(report: Report, actor: Any, **changes: Any) -> Report:
-    """Change the header and text parts; each changed field is kept in the history."""
+    """Change the header and text parts; each changed field is kept in the history. Refused
+    while the report is frozen (sent, no new draft started)."""
     _require(actor, report)
     unknown = set(changes) - set(LIMITS) - {"is_open"}
     if unknown:
@@ -87,8 +98,10 @@ def edit_report(report: Report, actor: Any, **changes: Any) -> Report:
             cleaned[name] = clean_free_text(str(value or ""), limit=LIMITS[name])
     with transaction.atomic():
         if report.pk is not None:
+            subject = report.challenge if report.challenge_id else report.movement
             report = Report.objects.select_for_update().get(pk=report.pk)
-            if ReportVersion.objects.filter(report=report).exists():
+            _keep_subject(report, subject)
+            if not report.is_draft:
                 raise ServiceError(str(FROZEN_MESSAGE))
         changed = {k: v for k, v in cleaned.items() if getattr(report, k) != v}
         if not changed:
@@ -116,9 +129,20 @@ def edit_report(report: Report, actor: Any, **changes: Any) -> Report:
     return report
 
 
+def _keep_subject(report: Report, subject: Any) -> None:
+    """Keep the loaded challenge or movement on a re-read row (saves queries, keeps scope)."""
+    if report.challenge_id and subject is not None:
+        report.challenge = subject
+    elif report.movement_id and subject is not None:
+        report.movement = subject
+
+
 def snapshot(report: Report, user: Any) -> dict[str, Any]:
     """The figures as they are now and the report's texts: what a version freezes."""
-    data = report_figures.compute(user, report.challenge)
+    if report.challenge_id:
+        data = report_figures.compute(user, report.challenge)
+    else:
+        data = report_figures.compute_movement(user, report.movement)
     data["texts"] = {
         "committee": report.committee,
         "case_kind": report.case_kind,
@@ -137,15 +161,22 @@ def clauses_of(report: Report, data: dict[str, Any]) -> list[str]:
     return [c[3:].strip() if c.lower().startswith("at ") else c for c in clauses]
 
 
-def send_to_committee(report: Report, actor: Any) -> ReportVersion:
-    """Mark the report "sendt til udvalget": freeze the figures and texts as a version."""
+def send_to_committee(
+    report: Report, actor: Any, attachments: list[Any] | None = None
+) -> ReportVersion:
+    """Mark the report "sendt til udvalget": freeze the figures and texts as the next version.
+    `attachments`: the bilag as (label, address) pairs, frozen with it."""
     _require(actor, report)
     if report.pk is None:
         report.save()
     data = snapshot(report, actor)
+    if attachments is not None:
+        data["attachments"] = [list(a) for a in attachments]
     with transaction.atomic():
+        subject = report.challenge if report.challenge_id else report.movement
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if ReportVersion.objects.filter(report=report).exists():
+        _keep_subject(report, subject)
+        if not report.is_draft:
             raise ServiceError(str(FROZEN_MESSAGE))
         number = (
             ReportVersion.objects.filter(report=report).aggregate(n=Max("number"))["n"] or 0
@@ -159,8 +190,29 @@ def send_to_committee(report: Report, actor: Any) -> ReportVersion:
             sent_at=timezone.now(),
             sent_by=actor,
         )
+        report.is_draft = False
+        report.save(update_fields=["is_draft", "updated_at"])
         record(report.municipality_id, actor, "report.send", report, version=number)
     return version
+
+
+def start_new_draft(report: Report, actor: Any) -> Report:
+    """After "sendt til udvalget": start the next version as a draft. The version sent stays
+    frozen and is still what everyone else sees until the draft is sent."""
+    _require(actor, report)
+    with transaction.atomic():
+        if report.pk is None:
+            raise ServiceError(_("Indstillingen er ikke sendt til udvalget endnu."))
+        subject = report.challenge if report.challenge_id else report.movement
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        _keep_subject(report, subject)
+        if report.is_draft:
+            raise ServiceError(_("Der er allerede et udkast til en ny udgave."))
+        report.is_draft = True
+        report.save(update_fields=["is_draft", "updated_at"])
+        number = ReportVersion.objects.filter(report=report).aggregate(n=Max("number"))["n"]
+        record(report.municipality_id, actor, "report.reopen", report, after_version=number)
+    return report
 
 
 # -- the PDF, in the background ------------------------------------------------------------------

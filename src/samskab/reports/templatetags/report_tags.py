@@ -87,3 +87,11 @@ def experiment_status(key: str) -> str:
         return str(Status(key).label)
     except ValueError:
         return key
+
+
+@register.filter
+def source(key: str) -> str:
+    """A section's "Kilde: …" line in the reader's language."""
+    from samskab.reports.figures import source_label
+
+    return source_label(key)
