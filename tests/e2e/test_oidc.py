@@ -105,3 +105,66 @@ def test_an_unknown_group_is_refused_in_danish(site, idp, tab):
     tab.wait_for_url(f"{site}/konto/login/")
     assert tab.get_by_text("rolle, som Samskab ikke kender").is_visible()
     assert not User.objects.exists()
+
+
+def _password_login(tab, site: str) -> User:
+    from tests.conftest import make_person
+
+    person = make_person("ida@kbh.test", "Ida Borger")
+    tab.goto(f"{site}/konto/login/")
+    tab.get_by_label("E-mail").fill("ida@kbh.test")
+    tab.get_by_label("Adgangskode").fill("correct horse battery")
+    tab.get_by_role("button", name="Log ind", exact=True).click()
+    tab.wait_for_url(f"{site}/mig/")
+    return person
+
+
+def _no_sideways_scroll(tab) -> None:
+    width = tab.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= tab.viewport_size["width"], f"{tab.url} is {width} px wide"
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_the_profile_leads_to_the_connections_page(site, tab, width):
+    tab.set_viewport_size({"width": width, "height": 900})
+    _password_login(tab, site)
+    tab.goto(f"{site}/konto/profil/")
+    assert tab.get_by_role("heading", name="Kontoforbindelser").is_visible()
+    assert tab.get_by_text("forbinde dit medarbejderlogin eller dit MitID").is_visible()
+    assert_accessible(tab)
+    _no_sideways_scroll(tab)
+    tab.get_by_role("link", name="Se og forbind dine logins under Kontoforbindelser").click()
+    tab.wait_for_url(f"{site}/konto/3rdparty/")
+    # The page offers the municipality's provider to link.
+    assert tab.get_by_text("Københavns Kommune").first.is_visible()
+    assert_accessible(tab)
+    _no_sideways_scroll(tab)
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_a_space_that_needs_mitid_says_so_to_a_password_login(site, tab, width):
+    from samskab.challenges import services as challenge_services
+    from samskab.municipalities import services as space_services
+    from tests.conftest import give_role, make_person
+
+    with scopes_disabled():
+        kbh = Municipality.objects.get(code="0101")
+        owner = make_person("ejer@kbh.test", "Ejer")
+        give_role(owner, kbh, Role.ADMINISTRATOR)
+        movement = space_services.open_movement(kbh, owner, title="Bevægelsen")
+        space = space_services.create_space(
+            movement, owner, title="Borgerbudget", min_assurance="substantial"
+        )
+        challenge = challenge_services.pose_challenge(
+            space, owner, title="Hvad skal borgerbudgettet bruges til?"
+        )
+    tab.set_viewport_size({"width": width, "height": 900})
+    _password_login(tab, site)
+    tab.goto(f"{site}{challenge.get_absolute_url()}")
+    assert tab.get_by_text(
+        "Dette rum kræver, at du logger ind med MitID på betydeligt niveau."
+    ).is_visible()
+    assert tab.get_by_role("button", name="Log ind som medarbejder").is_visible()
+    assert tab.get_by_role("link", name="Foreslå en idé").count() == 0
+    assert_accessible(tab)
+    _no_sideways_scroll(tab)

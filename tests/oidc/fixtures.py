@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,8 +17,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
@@ -27,6 +30,12 @@ CLIENT_ID = "samskab-test"
 CLIENT_SECRET = "samskab-test-secret"
 # A second client of the same provider, whose ID tokens expire after one second.
 SHORTLIVED_CLIENT_ID = "samskab-shortlived"
+# Clients the provider answers with a broken ID token (tests/oidc/provider/server.js): one whose
+# payload was changed after signing, one signed for another audience, one already expired.
+FORGED_CLIENT_ID = "samskab-forged"
+WRONG_AUDIENCE_CLIENT_ID = "samskab-wrongaud"
+EXPIRED_CLIENT_ID = "samskab-expired"
+BROKEN_CLIENT_IDS = (FORGED_CLIENT_ID, WRONG_AUDIENCE_CLIENT_ID, EXPIRED_CLIENT_ID)
 PROVIDER_ID = "test-idp"
 
 # Who can log in at the test provider, and what it says about them.
@@ -116,7 +125,7 @@ def start_provider(tmp: Path, redirect_uris: list[str]) -> Iterator[RunningProvi
                         "response_types": ["code"],
                         "token_endpoint_auth_method": "client_secret_post",
                     }
-                    for client_id in (CLIENT_ID, SHORTLIVED_CLIENT_ID)
+                    for client_id in (CLIENT_ID, SHORTLIVED_CLIENT_ID, *BROKEN_CLIENT_IDS)
                 ],
             }
         ),
@@ -174,3 +183,45 @@ def use_provider(settings: Any, *apps: dict[str, Any]) -> None:
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {"APPS": list(apps), "OAUTH_PKCE_ENABLED": True}
     }
+
+
+# --- Playing the person's browser (Django's test client at Samskab, requests at the provider) --
+
+
+def _form(html: str) -> tuple[str, dict[str, str]]:
+    action = unescape(re.search(r'<form[^>]*action="([^"]+)"', html).group(1))
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
+    return action, fields
+
+
+def at_provider(location: str, callback: str, login: str = "anna") -> str:
+    """At the provider: log in, consent, and return the URL it sends the browser back to."""
+    browser = requests.Session()
+    url = location
+    for _ in range(12):
+        response = browser.get(url, allow_redirects=False, timeout=10)
+        if response.status_code in (302, 303):
+            url = urljoin(url, response.headers["Location"])
+        elif 'name="login"' in response.text or 'value="consent"' in response.text:
+            action, fields = _form(response.text)
+            if 'name="login"' in response.text:
+                fields.update(login=login, password="hvad som helst")
+            response = browser.post(
+                urljoin(url, action), data=fields, allow_redirects=False, timeout=10
+            )
+            url = urljoin(url, response.headers["Location"])
+        else:
+            raise AssertionError(f"unexpected page at the provider: {response.text[:500]}")
+        if url.startswith(callback):
+            return url
+    raise AssertionError("the provider never sent the browser back")
+
+
+def log_in(client: Any, login: str = "anna", provider_id: str = PROVIDER_ID) -> Any:
+    """The whole round through Samskab's button, the provider and the callback, with Django's
+    test client as the browser at Samskab. Returns Samskab's answer to the callback."""
+    start = client.post(f"/konto/oidc/{provider_id}/login/")
+    assert start.status_code == 302, start
+    callback = f"http://testserver/konto/oidc/{provider_id}/login/callback/"
+    back = urlsplit(at_provider(start["Location"], callback, login))
+    return client.get(f"{back.path}?{back.query}")

@@ -254,6 +254,9 @@ class Affiliation(models.Model):
         _("niveau i organisationen"), choices=StaffLevel.choices, null=True, blank=True
     )
     title = models.CharField(_("stilling"), max_length=100, blank=True)
+    # The identity provider whose claims made this tie ("" when made by hand). A login through
+    # that provider removes it again when the claims no longer give it; a hand-made one stays.
+    from_provider = models.CharField(_("fra login-udbyder"), max_length=100, blank=True)
 
     objects = ScopedManager(municipality="municipality")
 

@@ -552,21 +552,28 @@ def _apply_affiliation(
     person: Any, config: ProviderConfig, claims: Mapping[str, Any], municipality: Any
 ) -> None:
     """Tie the person to the unit (by name) or business (by CVR) the claims name, with the staff
-    level they give. An organisation Samskab does not have is not created from a claim."""
-    from samskab.accounts.models import Affiliation, Organisation, OrganisationKind
+    level they give. An organisation Samskab does not have is not created from a claim. A tie
+    this provider's claims made earlier, which they no longer give, is removed (audited); a tie
+    made by hand is never touched."""
+    from samskab.accounts.models import Affiliation
     from samskab.core.models import record
 
-    claim = config.claims.get("cvr" if config.organisation_match == "cvr" else "organisation")
-    values = _values(claims, claim) if claim else []
-    if not values:
-        return
-    organisations = Organisation.objects.filter(municipality=municipality)
-    if config.organisation_match == "cvr":
-        organisation = organisations.filter(cvr=values[0]).first()
-    else:
-        organisation = organisations.filter(
-            kind=OrganisationKind.DEPARTMENT, name__iexact=values[0]
-        ).first()
+    organisation = _claimed_organisation(config, claims, municipality)
+    stale = Affiliation.objects.filter(
+        person=person, municipality=municipality, from_provider=config.id
+    ).select_related("organisation")
+    if organisation is not None:
+        stale = stale.exclude(organisation=organisation)
+    for affiliation in stale:
+        record(
+            municipality.pk,
+            person,
+            "affiliation.removed_by_login",
+            affiliation,
+            organisation=affiliation.organisation_id,
+            provider=config.id,
+        )
+        affiliation.delete()
     if organisation is None:
         return
     level_claim = config.claims.get("staff_level")
@@ -575,7 +582,11 @@ def _apply_affiliation(
     affiliation, created = Affiliation.objects.get_or_create(
         person=person,
         organisation=organisation,
-        defaults={"municipality": municipality, "staff_level": staff_level},
+        defaults={
+            "municipality": municipality,
+            "staff_level": staff_level,
+            "from_provider": config.id,
+        },
     )
     if created:
         record(
@@ -599,14 +610,32 @@ def _apply_affiliation(
         )
 
 
-def session_assurance(request: Any) -> str:
+def _claimed_organisation(
+    config: ProviderConfig, claims: Mapping[str, Any], municipality: Any
+) -> Any:
+    """The organisation of `municipality` the claims name, or None (no claim, or none such)."""
+    from samskab.accounts.models import Organisation, OrganisationKind
+
+    claim = config.claims.get("cvr" if config.organisation_match == "cvr" else "organisation")
+    values = _values(claims, claim) if claim else []
+    if not values:
+        return None
+    organisations = Organisation.objects.filter(municipality=municipality)
+    if config.organisation_match == "cvr":
+        return organisations.filter(cvr=values[0]).first()
+    return organisations.filter(kind=OrganisationKind.DEPARTMENT, name__iexact=values[0]).first()
+
+
+def session_assurance(request: Any, user: Any = None) -> str:
     """The NSIS assurance level of this session's login ("" for a password login, or a
-    provider that sends none): the level of the provider this session logged in through."""
+    provider that sends none): the level of the provider this session logged in through.
+    `user` is the session's person where `request.user` cannot be read yet (the middleware)."""
     from allauth.account.authentication import get_authentication_records
 
     from samskab.accounts.models import ExternalLogin
 
-    user = getattr(request, "user", None)
+    if user is None:
+        user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
     records = [
@@ -653,6 +682,7 @@ class CprSubject(PermissionDenied):
 
 def describe_error(error: Any, exception: Any, context: Mapping[str, Any]) -> tuple[str, str]:
     """Why a login through a provider failed, for the log and in plain Danish for the person."""
+    from allauth.socialaccount.providers.oauth2.client import OAuth2Error
     from django.utils.translation import gettext as _
     from requests import RequestException
 
@@ -660,6 +690,14 @@ def describe_error(error: Any, exception: Any, context: Mapping[str, Any]) -> tu
         return "cpr_subject", _(
             "Din login-udbyder sender dit CPR-nummer som id. Samskab gemmer aldrig CPR-numre, "
             "så vi kan ikke logge dig ind. Kontakt din kommunes it-afdeling."
+        )
+    if isinstance(exception, OAuth2Error) and "id_token" in str(exception):
+        # The ID token failed its check: a signature that is not the provider's, another
+        # client's token, or an expired one. Nothing of it is used.
+        return "bad_id_token", _(
+            "Svaret fra login-udbyderen kunne ikke bekræftes, så du er ikke logget ind, og "
+            "intet er ændret. Prøv igen om lidt. Sker det igen, så kontakt din kommunes "
+            "it-afdeling."
         )
     if isinstance(exception, RequestException | ValueError | KeyError):
         return "provider_unreachable", _(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from samskab.accounts.models import AssuranceLevel
 from samskab.core.fields import free_text
 from samskab.municipalities.models import Visibility
 
@@ -35,6 +36,17 @@ class SpaceForm(forms.Form):
         help_text=_(
             "Offentligt: alle. Kun medarbejdere: kommunens egne folk. "
             "Kun inviterede: dem du inviterer."
+        ),
+    )
+    min_assurance = forms.ChoiceField(
+        label=_("Hvor sikkert skal man logge ind for at deltage?"),
+        choices=[("", _("Ingen krav"))] + AssuranceLevel.choices,
+        required=False,
+        initial="",
+        help_text=_(
+            "Med et krav skal man logge ind med MitID (eller kommunens eget login) på mindst "
+            "det niveau for at foreslå, støtte, kommentere og stemme. Alle, der kan se rummet, "
+            "kan stadig læse med. Et login med e-mail og adgangskode opfylder aldrig et krav."
         ),
     )
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
+from samskab.accounts.models import AssuranceLevel
+
 
 def default_challenge_roles() -> list[str]:
     """Who may pose a challenge directly unless the municipality decides otherwise."""
@@ -102,6 +104,11 @@ class Space(models.Model):
     description = models.TextField(_("beskrivelse"), max_length=5000, blank=True)
     visibility = models.CharField(
         _("synlighed"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    # The NSIS level a login must reach to take part here ("" = any login will do). Seeing the
+    # space follows `visibility` alone.
+    min_assurance = models.CharField(
+        _("krævet sikringsniveau"), max_length=20, choices=AssuranceLevel.choices, blank=True
     )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     created_by = models.ForeignKey(

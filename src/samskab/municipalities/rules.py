@@ -12,6 +12,7 @@ from typing import Any
 import rules
 
 from samskab.accounts.models import Role
+from samskab.accounts.oidc import ASSURANCE_LEVELS
 from samskab.accounts.roles import has_any_role, is_staff_of
 from samskab.municipalities.models import Municipality, Space, SpaceInvitation, Visibility
 
@@ -60,12 +61,61 @@ def is_invited(user: Any, space: Space) -> bool:
     return SpaceInvitation.objects.filter(space=space, person=user).exists()
 
 
+@rules.predicate
+def meets_min_assurance(user: Any, space: Space) -> bool:
+    """No minimum, or this session's login reached it (`login_assurance`, put on the person by
+    accounts.middleware; a password login has none, so it never meets a minimum)."""
+    minimum = getattr(space, "min_assurance", "")
+    if not minimum:
+        return True
+    level = getattr(user, "login_assurance", "")
+    if level not in ASSURANCE_LEVELS:
+        return False
+    return ASSURANCE_LEVELS.index(level) >= ASSURANCE_LEVELS.index(minimum)
+
+
+def space_of(obj: Any) -> Space | None:
+    """The space an object lives in: itself, or through its challenge, idea, conversation,
+    room or session (None for what lies in no space, such as a room on the movement)."""
+    for _ in range(6):
+        if obj is None or isinstance(obj, Space):
+            return obj
+        obj = next(
+            (
+                getattr(obj, name)
+                for name in ("space", "challenge", "idea", "room", "session")
+                if getattr(obj, name, None) is not None
+            ),
+            None,
+        )
+    return None
+
+
+@rules.predicate
+def takes_part_in_space(user: Any, obj: Any) -> bool:
+    """For the capabilities' contribute rules: `municipalities.take_part_in_space` on the space
+    the object lives in."""
+    space = space_of(obj)
+    return space is not None and user.has_perm("municipalities.take_part_in_space", space)
+
+
+@rules.predicate
+def meets_space_assurance(user: Any, obj: Any) -> bool:
+    """The space's minimum alone, for places whose own rules decide who enters (a reflection
+    room's members): met where the object lies in no space."""
+    space = space_of(obj)
+    return space is None or bool(meets_min_assurance(user, space))
+
+
 runs_processes = is_administrator | is_facilitator
 
-rules.add_perm(
-    "municipalities.view_space",
-    is_public_space | (is_staff_space & is_municipal_staff) | runs_processes | is_invited,
+can_view_space = (
+    is_public_space | (is_staff_space & is_municipal_staff) | runs_processes | is_invited
 )
+rules.add_perm("municipalities.view_space", can_view_space)
+# Taking part (ideas, votes, comments, ratings): seeing the space, and a login as secure as the
+# space asks for. The capabilities' contribute rules ask this one.
+rules.add_perm("municipalities.take_part_in_space", can_view_space & meets_min_assurance)
 rules.add_perm("municipalities.add_space", runs_processes)
 rules.add_perm("municipalities.change_space", runs_processes)
 rules.add_perm("municipalities.invite_to_space", runs_processes)
