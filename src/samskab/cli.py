@@ -4,6 +4,7 @@ samskab migrate          # set up or update the database
 samskab demo             # load the demo municipality
 samskab serve            # the production-grade web server (waitress)
 samskab db_worker        # a background-task worker (TASKS_BACKEND=database)
+samskab move-to-postgres --to postgres://…   # the laptop's SQLite data into PostgreSQL
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import os
 import sys
 
 from django.core.exceptions import ImproperlyConfigured
+
+# Commands spelt with hyphens on the command line; Django names them by their module.
+ALIASES = {"move-to-postgres": "move_to_postgres"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -29,6 +33,8 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     argv[0] = "samskab"
+    if len(argv) > 1:
+        argv[1] = ALIASES.get(argv[1], argv[1])
     execute_from_command_line(argv)
 
 

@@ -6,38 +6,23 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
+from tests.helpers import serving
 from tests.workshops.conftest import make_facilitator, make_workshop_challenge, open_workshop
 
 SITE = "samskab.example.dk"
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
         "SAMSKAB_DATA_DIR": str(tmp_path),
         "BEHIND_HTTPS_PROXY": "true",
         "TRUSTED_PROXIES": "1",
@@ -45,30 +30,8 @@ def server(tmp_path: Path) -> Iterator[int]:
         "CSRF_TRUSTED_ORIGINS": f"https://{SITE}",
         "SITE_URL": f"https://{SITE}",
     }
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "samskab"), "serve", "--port", str(port), "--no-worker"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.communicate()[0]
-                time.sleep(0.2)
+    with serving(env) as port:
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        process.communicate(timeout=10)
 
 
 class Proxy:

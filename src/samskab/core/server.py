@@ -20,12 +20,17 @@ from typing import Any
 
 from django.db import connections
 from waitress.server import create_server
-from waitress.task import ThreadedTaskDispatcher
+from waitress.task import Task, ThreadedTaskDispatcher
 
 # Open connections at once. Waitress's default of 100 is too few for a workshop: every phone's
 # browser keeps its connection open between requests, so with 200 phones in the room the 101st
 # (and the big screen) would wait for an idle connection to time out before it got in.
 CONNECTIONS = 500
+
+# The largest request body waitress takes in at all (it answers 413 itself above this); the
+# application's own limits are smaller (64 KiB for the API, 10 MiB for imports; see
+# samskab.core.security). Waitress's default, 1 GiB, would be spooled to disk first.
+MAX_REQUEST_BODY = 16 * 1024 * 1024
 
 # Paths served ahead of the queue: the live fragment of a workshop's big screen.
 FIRST_IN_LINE_SUFFIXES = ("/storskaerm/live/",)
@@ -41,14 +46,69 @@ def _path_of(task: Any) -> str:
     return str(getattr(requests[0], "path", "") or "")
 
 
+# Requests one process holds at once, running or waiting for a thread, per thread, unless
+# MAX_IN_FLIGHT says otherwise. 32 per thread lets a room of 200 phones answer in the same second
+# on the default 8 threads, and bounds a request's wait to a few dozen others' time per thread.
+IN_FLIGHT_PER_THREAD = 32
+
+
+def max_in_flight(threads: int, configured: int | None = None) -> int:
+    """The bound on in-flight requests: MAX_IN_FLIGHT if set, else 32 per thread; never fewer
+    than the threads themselves."""
+    if configured is None:
+        from django.conf import settings
+
+        configured = getattr(settings, "SAMSKAB_MAX_IN_FLIGHT", 0)
+    return max(configured or threads * IN_FLIGHT_PER_THREAD, threads)
+
+
+class OverloadedTask(Task):
+    """The answer to a request that came while the server was full: 503, Retry-After and a
+    short Danish page (JSON for the API), without running the application."""
+
+    complete = True
+
+    def execute(self) -> None:
+        from samskab.core.security import overloaded_response
+
+        status, headers, body = overloaded_response(
+            str(self.request.path or ""), str(self.request.headers.get("COOKIE", ""))
+        )
+        self.status = status
+        self.response_headers.extend(headers)
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
 class LiveFirstDispatcher(ThreadedTaskDispatcher):
+    """Waitress's dispatcher with the big screen first in line, and a bound on the requests
+    waiting: when `limit` requests are running or queued, the next one is answered 503 with
+    Retry-After by the next free thread (ahead of the queue, in microseconds) instead of waiting
+    behind all of them. The big screen's poll is never turned away. `limit` 0: no bound."""
+
+    def __init__(self, limit: int = 0) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def in_flight(self) -> int:
+        return self.active_count + len(self.queue)
+
     def add_task(self, task: Any) -> None:
         if first_in_line(_path_of(task)):
             with self.lock:
                 self.queue.appendleft(task)
                 self.queue_cv.notify()
             return
-        super().add_task(task)
+        with self.lock:
+            full = self.limit > 0 and self.in_flight() >= self.limit
+            if full:
+                # Waitress asks the channel for its task class; this one answers and closes.
+                task.task_class = OverloadedTask
+                self.queue.appendleft(task)
+                self.queue_cv.notify()
+        if not full:
+            super().add_task(task)
 
 
 # What a reverse proxy tells us: the browser's scheme (https), the host it asked for, and its
@@ -77,9 +137,11 @@ def make_server(
     connections: int = CONNECTIONS,
     trusted_proxies: int = 0,
     trusted_proxy_address: str = "127.0.0.1",
+    in_flight: int | None = None,
 ) -> Any:
-    """A waitress server, bound and ready; `.run()` serves until stopped."""
-    dispatcher = LiveFirstDispatcher()
+    """A waitress server, bound and ready; `.run()` serves until stopped. `in_flight`: the
+    bound on requests running or waiting (see max_in_flight)."""
+    dispatcher = LiveFirstDispatcher(max_in_flight(threads, in_flight))
     dispatcher.set_thread_count(threads)
     # `_dispatcher` is waitress's own hook for supplying the dispatcher (create_server's
     # argument since waitress 1.0); everything else is what `waitress.serve` does.
@@ -89,6 +151,7 @@ def make_server(
         port=port,
         threads=threads,
         connection_limit=connections,
+        max_request_body_size=MAX_REQUEST_BODY,
         ident="Samskab",
         _dispatcher=dispatcher,
         **proxy_settings(trusted_proxies, trusted_proxy_address),
@@ -176,13 +239,16 @@ def _child(application: Any, sock: socket.socket, options: dict[str, Any]) -> No
         signal.signal(signum, signal.SIG_DFL)
     code = 0
     try:
-        dispatcher = LiveFirstDispatcher()
+        dispatcher = LiveFirstDispatcher(
+            max_in_flight(options["threads"], options.get("in_flight"))
+        )
         dispatcher.set_thread_count(options["threads"])
         server = create_server(
             application,
             sockets=[sock],
             threads=options["threads"],
             connection_limit=options.get("connections", CONNECTIONS),
+            max_request_body_size=MAX_REQUEST_BODY,
             ident="Samskab",
             _dispatcher=dispatcher,
             **proxy_settings(
