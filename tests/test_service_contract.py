@@ -56,6 +56,13 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     # reads: they apply the app's own visibility rules and return data
     "challenges.schedule_ranking": "queues the background ranking; called by compare",
     "challenges.idea_people": "read",
+    "challenges.idea_edit_refusal": "read: why edit_idea would refuse, for the page",
+    "challenges.idea_revisions": "read, for the idea's author and moderators",
+    "challenges.challenge_revisions": "read, for those who may run the challenge",
+    "challenges.editable_dates": "pure",
+    "challenges.movement_report_figures": "read, for the movement's council report",
+    "opinions.conversations_for_report": "read, for the council report: checks view_space",
+    "reflection.learnings_for_movement": "read, for the movement's council report",
     "challenges.landscape_activity": "read, for the landscape: aggregates, never private items",
     "opinions.landscape_activity": "read, for the landscape: aggregates, never private items",
     "complexity.landscape_activity": "read, for the landscape: aggregates, never private items",
@@ -99,6 +106,12 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "notifications.unsubscribe_url": "builds a link",
     "notifications.notify": "queues mail for a service that already checked its rule",
     "notifications.in_language": "formats text",
+    "notifications.site_name": "formats text",
+    "notifications.absolute": "builds a link",
+    "notifications.notifications_for": "read of the person's own notifications",
+    "notifications.unread_count": "read, a count of the person's own unread notifications",
+    "opinions.personal_data_export": "read, the person's own votes and statements",
+    "complexity.challenges_with_rounds": "read, of challenges the caller chose",
     "opinions.votable_statements": "read",
     "opinions.is_votable": "read",
     "opinions.conversations_for_challenge": "read, checks view_space",
@@ -165,6 +178,7 @@ NOT_A_PERSONS_WRITE: dict[str, str] = {
     "initiatives.overview": "read, for the dashboard: initiatives the person may see",
     "initiatives.partners_for_report": "read, for the council report: checks view_initiative",
     "reports.report_for": "read (an unsaved report until the first edit)",
+    "reports.report_for_movement": "read (an unsaved report until the first edit)",
     "reports.published_version": "read",
     "reports.history": "read",
     "reports.is_frozen": "read",
@@ -218,6 +232,17 @@ def _challenges() -> dict[str, Case]:
     def idea(w: World) -> Idea:
         return _first(Idea, challenge=challenge(w), visibility=Visibility.VISIBLE)
 
+    def others_idea(w: World) -> Idea:
+        # Nobody supports their own idea: one the demo's citizen did not write.
+        found = (
+            Idea.objects.filter(challenge=challenge(w), visibility=Visibility.VISIBLE)
+            .exclude(author=w.people["borger"])
+            .order_by("pk")
+            .first()
+        )
+        assert found is not None, "the demo has no idea by someone else"
+        return found
+
     def own_comment(w: World) -> Comment:
         return s.add_comment(idea(w), w.people["borger"], body="Godt.")
 
@@ -261,12 +286,12 @@ def _challenges() -> dict[str, Case]:
             "administrator",
             lambda w, a: s.set_outcome(idea(w), a, outcome="considering", note=""),
         ),
-        "support": Case("anonym", "borger", lambda w, a: s.support(idea(w), a)),
+        "support": Case("anonym", "borger", lambda w, a: s.support(others_idea(w), a)),
         "withdraw_support": Case(
             "anonym",
             "borger",
-            lambda w, a: s.withdraw_support(idea(w), a),
-            setup=lambda w: s.support(idea(w), w.people["borger"]),
+            lambda w, a: s.withdraw_support(others_idea(w), a),
+            setup=lambda w: s.support(others_idea(w), w.people["borger"]),
         ),
         "add_comment": Case(
             "anonym", "borger", lambda w, a: s.add_comment(idea(w), a, body="En kommentar.")
@@ -277,13 +302,28 @@ def _challenges() -> dict[str, Case]:
             lambda w, a: s.edit_comment(w.prepared, a, body="Rettet."),
             setup=own_comment,
         ),
+        "edit_idea": Case(
+            "medarbejder",
+            "borger",
+            lambda w, a: s.edit_idea(w.prepared, a, title="En rettet idé", body="Sådan nu."),
+            setup=lambda w: s.submit_idea(
+                challenge(w), w.people["borger"], title="En idé", body="Sådan."
+            ),
+        ),
+        "edit_challenge": Case(
+            "borger",
+            "administrator",
+            lambda w, a: s.edit_challenge(challenge(w), a, title="En rettet udfordring?"),
+        ),
         "delete_comment": Case(
             "medarbejder",
             "borger",
             lambda w, a: s.delete_comment(w.prepared, a),
             setup=own_comment,
         ),
-        "flag": Case("anonym", "borger", lambda w, a: s.flag(a, idea(w), reason="Stødende.")),
+        "flag": Case(
+            "anonym", "borger", lambda w, a: s.flag(a, others_idea(w), reason="Stødende.")
+        ),
         "moderate": Case(
             "borger",
             "moderator",
@@ -847,6 +887,12 @@ def _notifications() -> dict[str, Case]:
         "unsubscribe": Case(
             "-", "system", lambda w, a: s.unsubscribe(w.people["borger"].pk, "digest")
         ),
+        "mark_read": Case(
+            "medarbejder",
+            "borger",
+            lambda w, a: s.mark_read(w.people["borger"], a),
+            setup=lambda w: s.notify(w.people["borger"], "status", "Nyt", "Der er nyt."),
+        ),
     }
 
 
@@ -878,6 +924,12 @@ def _reports() -> dict[str, Case]:
         ),
         "send_to_committee": Case(
             "borger", "facilitator", lambda w, a: s.send_to_committee(report(w), a)
+        ),
+        "start_new_draft": Case(
+            "borger",
+            "facilitator",
+            lambda w, a: s.start_new_draft(report(w), a),
+            setup=lambda w: s.send_to_committee(report(w), w.people["facilitator"]),
         ),
     }
 

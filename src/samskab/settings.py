@@ -68,12 +68,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "samskab.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samskab.core.middleware.LanguageMiddleware",
+    "samskab.core.security.ApiBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samskab.accounts.middleware.LoginAssuranceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -240,6 +243,11 @@ if SAMSKAB_SHARED_CACHE:
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF token from its cookie (forms carry it; the API docs get it from the
+# page), nor the language cookie: neither is readable from a page.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -250,6 +258,19 @@ if BEHIND_HTTPS_PROXY:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
+    # The header covers this host's own subdomains (not its parent domain's).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # A request the proxy says came over plain http is sent to https. /healthz is exempt: a
+    # load balancer asks the web process directly, without X-Forwarded-Proto.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Preloading commits the whole registered domain and all its subdomains to HTTPS in every
+    # browser; that is the domain owner's decision (hstspreload.org), not one application's.
+    # HSTS_PRELOAD=true sends the directive once the domain is submitted; until then Django's
+    # reminder (security.W021) is silenced so `samskab check --deploy` is clean.
+    SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # How many proxies in front of the web server add the client's address to X-Forwarded-For. 0
 # trusts no header (the address is the connection's); behind one reverse proxy, set it to 1.
@@ -261,6 +282,11 @@ TRUSTED_PROXIES = env.int(
 # The address the nearest proxy connects from; `samskab serve` takes X-Forwarded-* headers from
 # it alone ("*": from any, when only the proxy can reach the port).
 TRUSTED_PROXY_ADDRESS = env.str("TRUSTED_PROXY_ADDRESS", "127.0.0.1").strip()
+
+# The most requests one web process holds at once, running or waiting for a thread; the next
+# is answered 503 with Retry-After instead of queueing without bound. 0: 32 per thread of
+# `samskab serve` (256 on the default 8), see samskab.core.server.max_in_flight.
+SAMSKAB_MAX_IN_FLIGHT = env.int("MAX_IN_FLIGHT", 0, minimum=0)
 
 # The smallest group (role, department, …) whose figures are shown on their own. A smaller one is
 # merged into "andre" or left out, so that no one's answers can be read off a group of one.

@@ -49,8 +49,9 @@ def test_anonymous_cannot_post(client, challenge):
     assert response.status_code == 401
 
 
-def test_double_support_is_refused(client, challenge, citizen):
-    idea = add_idea(challenge, citizen)
+def test_double_support_is_refused(client, challenge, citizen, town_a):
+    # Someone else's idea: nobody supports their own.
+    idea = add_idea(challenge, town_a.member)
     client.force_login(citizen)
     url = base(challenge) + f"/ideas/{idea.pk}/support"
     assert client.post(url).status_code == 204

@@ -100,8 +100,9 @@ def test_similar_ideas_appear_while_typing(client, challenge, citizen):
     assert "Cykelsti" not in html
 
 
-def test_support_once_and_withdraw(client, challenge, citizen):
-    idea = add_idea(challenge, citizen)
+def test_support_once_and_withdraw(client, challenge, citizen, town_a):
+    # Someone else's idea: nobody supports their own.
+    idea = add_idea(challenge, town_a.member)
     client.force_login(citizen)
     client.post(idea_url(idea, "stoet/"))
     response = client.post(idea_url(idea, "stoet/"), follow=True)

@@ -213,8 +213,8 @@ def test_csv_export_has_no_formula_cells(client, challenge, citizen):
 # --- finding 7: each service checks its own permission and records what it did --------------------
 
 
-def test_support_and_withdrawal_are_audited(challenge, citizen):
-    idea = add_idea(challenge, citizen)
+def test_support_and_withdrawal_are_audited(challenge, citizen, town_a):
+    idea = add_idea(challenge, town_a.member)
     with scope(municipality=challenge.municipality):
         services.support(idea, citizen)
         services.withdraw_support(idea, citizen)
@@ -224,8 +224,8 @@ def test_support_and_withdrawal_are_audited(challenge, citizen):
     assert "idea.supported" in actions and "idea.support_withdrawn" in actions
 
 
-def test_withdrawal_after_the_support_phase_is_refused(challenge, citizen):
-    idea = add_idea(challenge, citizen)
+def test_withdrawal_after_the_support_phase_is_refused(challenge, citizen, town_a):
+    idea = add_idea(challenge, town_a.member)
     with scope(municipality=challenge.municipality):
         services.support(idea, citizen)
         challenge.phase = Phase.DECISION

@@ -383,8 +383,9 @@ def test_agreement_is_printable_with_signatures(world, client):
     client.post(i_url(world, "agreement_sign", world.club.pk), {"side": "municipality"})
     client.force_login(world.chair)
     client.post(i_url(world, "agreement_sign", world.club.pk), {"side": "partner"})
-    html = main(client.get(i_url(world, "agreement", world.club.pk)))
-    assert '<style media="print">' in html
+    page = client.get(i_url(world, "agreement", world.club.pk))
+    assert 'media="print" href="/static/samskab/agreement-print' in page.content.decode()
+    html = main(page)
     assert "Foreningen laver mad." in html
     assert "Børneattester er indhentet." in html
     assert html.count("Underskrevet af") == 2

@@ -95,12 +95,12 @@ def test_csv_neutralises_formulas_and_has_every_actor(world):
     d = doc(world)
     d["actors"][0]["label"] = "=HYPERLINK(1)"
     rows = list(csv.reader(io.StringIO(exports.actors_csv(d).lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:4] == ["id", "label", "sector", "kind"]
+    assert rows[0][:4] == ["Id", "Navn", "Sektor", "Type"]
     assert len(rows) == len(d["actors"]) + 1
     assert rows[1][1] == "'=HYPERLINK(1)"
     ties = list(csv.reader(io.StringIO(exports.ties_csv(d).lstrip("\ufeff")), delimiter=";"))
     assert len(ties) == len(d["ties"]) + 1
-    assert ties[0][:3] == ["a", "b", "weight"]
+    assert ties[0][:3] == ["Aktør A", "Aktør B", "Vægt"]
 
 
 def test_staff_read_the_network_as_json(world):

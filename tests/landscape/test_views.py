@@ -385,7 +385,7 @@ def test_the_page_links_to_the_exports_of_its_period(client, town_a):
     client.force_login(town_a.member)
     html = client.get(page_url(town_a)).content.decode()
     links = re.findall(r'href="(/api/municipalities/[^"]+)"', html)
-    assert len(links) == 4
+    assert len(links) == 5  # GraphML, actors and ties as CSV, the Excel file and JSON
     query = f"?fra={start.isoformat()}&amp;til={end.isoformat()}"
     assert all(link.endswith(query) for link in links)
     for link in links:

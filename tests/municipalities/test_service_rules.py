@@ -86,3 +86,15 @@ def test_the_administrator_invites_and_it_is_audited(town_a):
         services.invite_to_space(town_a.invite_space, town_a.owner, email=town_a.outsider.email)
         assert SpaceInvitation.objects.filter(person=town_a.outsider).exists()
         assert AuditEvent.objects.filter(action="space.invited").count() == 1
+
+
+def test_the_invitation_mail_is_in_the_invited_persons_language(
+    town_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    town_a.outsider.language = "en"
+    town_a.outsider.save(update_fields=["language"])
+    with scope(municipality=town_a.municipality), django_capture_on_commit_callbacks(execute=True):
+        services.invite_to_space(town_a.invite_space, town_a.owner, email=town_a.outsider.email)
+    [mail] = mailoutbox
+    assert mail.subject.startswith("You are invited to")
+    assert "Open it here: http" in mail.body

@@ -3,15 +3,23 @@ logins through a municipality's identity provider (the claims' rules live in acc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+import jwt
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.datakit import parse_bool_safely
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, _build_apps_from_settings
 from allauth.socialaccount.helpers import render_authentication_error
+from allauth.socialaccount.internal import jwtkit
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -22,7 +30,30 @@ from samskab.accounts import oidc
 from samskab.core.ratelimit import client_ip
 
 
+@dataclass(frozen=True)
+class SamskabSite:
+    """What allauth's mails call "the site": Samskab by name, not the host it was reached on."""
+
+    name: str
+    domain: str
+
+
+def samskab_site() -> SamskabSite:
+    return SamskabSite(
+        name=getattr(settings, "SITE_NAME", "Samskab"),
+        domain=urlsplit(settings.SITE_URL).netloc or settings.SITE_URL,
+    )
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Our own templates (templates/account/email) greet with the site's name; allauth would
+        # put the host the request came in on there ("Hej fra 127.0.0.1:8801!").
+        super().send_mail(template_prefix, email, {"current_site": samskab_site(), **context})
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"{subject} – {samskab_site().name}"
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # The same address as every other limit of ours (behind TRUSTED_PROXIES), so a login
         # limit never counts the whole municipality behind the proxy as one address.
@@ -35,7 +66,10 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth counts failed logins per account ("key"): anyone could then lock a person out
         # by typing wrong passwords for their address. Counting per address and account pair
         # slows the guesser alone; the owner logging in from elsewhere is not affected.
-        account = super()._get_login_attempts_cache_key(request, **credentials)
+        # Not allauth's key, which starts with the host the request named: each web process's
+        # own address and port, and each name in ALLOWED_HOSTS, would count on its own
+        # (tests/production/test_two_processes.py). There is one site.
+        account = credentials.get("email", credentials.get("username", "")).lower()
         return f"{self.get_client_ip(request)}:{account}"
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
@@ -138,6 +172,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 render_authentication_error(request, provider, exception=exc)
             ) from exc
 
+    def get_requests_session(self) -> Any:
+        # allauth skips the ID token's signature when the token came straight from the provider
+        # over TLS (OpenID Connect Core allows that). Samskab checks it anyway: a token that is
+        # not signed with a key the provider publishes never logs anyone in.
+        session = super().get_requests_session()
+        session.hooks["response"].append(_check_id_token_signature)
+        return session
+
     def _refuse(
         self, request: HttpRequest, config: oidc.ProviderConfig | None, reason: str, message: str
     ) -> None:
@@ -187,3 +229,52 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         config = oidc.config_of(getattr(provider, "app", None))
         reason, message = oidc.describe_error(error, exception, extra_context or {})
         self._refuse(request, config, reason, message)
+
+
+# Signing algorithms an ID token may use: the provider's public keys only ("none" and shared
+# secrets never).
+_ID_TOKEN_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"]
+
+
+def _check_id_token_signature(response: Any, *args: Any, **kwargs: Any) -> Any:
+    """A response hook on allauth's requests: the token endpoint's ID token must carry a valid
+    signature by a key in the provider's published JWKS. Raises OAuth2Error (which allauth turns
+    into a refused login) when it does not. Issuer, audience and expiry stay allauth's check."""
+    if response.request.method != "POST" or not response.ok:
+        return response
+    try:
+        body = response.json()
+    except ValueError:
+        return response
+    token = body.get("id_token") if isinstance(body, dict) else None
+    if not isinstance(token, str):
+        return response
+    request = allauth_context.request
+    match = getattr(request, "resolver_match", None)
+    provider_id = (match.kwargs.get("provider_id") if match else None) or ""
+    if not provider_id or match.url_name != "openid_connect_callback":
+        return response
+    provider = SocialAccountAdapter(request).get_provider(request, provider_id)
+    if oidc.config_of(provider.app) is None:
+        return response
+    keys_url = OpenIDConnectOAuth2Adapter(request, provider_id).openid_config["jwks_uri"]
+    try:
+        algorithm, key = jwtkit.fetch_key(token, keys_url, jwtkit.lookup_kid_jwk)
+        if algorithm not in _ID_TOKEN_ALGORITHMS:
+            raise OAuth2Error("Invalid id_token: signing algorithm not allowed")
+        jwt.decode(
+            token,
+            key=key,
+            algorithms=[algorithm],
+            options={
+                "verify_signature": True,
+                "verify_aud": False,
+                "verify_exp": False,
+                "verify_iss": False,
+            },
+        )
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError) as exc:
+        raise OAuth2Error("Invalid id_token signature") from exc
+    except OAuth2Error as exc:
+        raise OAuth2Error(f"Invalid id_token: {exc}") from exc
+    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samskab.accounts import views
+from samskab.accounts import privacy, views
 
 app_name = "accounts"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("mine-data/", views.my_data, name="my_data"),
     path("slet/", views.delete, name="delete"),
+    path("privatliv/", privacy.privacy, name="privacy"),
 ]

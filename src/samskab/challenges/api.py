@@ -12,7 +12,7 @@ from pydantic import Field
 
 from samskab.challenges import exports, services
 from samskab.challenges.access import get_challenge_or_404, get_idea_or_404, ideas_for
-from samskab.challenges.forms import MAX_ID, CommentForm, IdeaForm
+from samskab.challenges.forms import MAX_ID, CommentForm, IdeaEditForm, IdeaForm
 from samskab.challenges.models import Challenge, ChallengeStatus, Comment, Idea, Ranking, Visibility
 from samskab.challenges.ranking import next_pair_for
 from samskab.municipalities.access import municipality_scope, visible_spaces
@@ -43,12 +43,18 @@ class IdeaOut(Schema):
     comment_count: int
     outcome: str
     created_at: Any
+    edited_at: Any = None
 
 
 class IdeaIn(Schema):
     title: str
     body: str
     category_id: Id | None = None
+
+
+class IdeaEditIn(Schema):
+    title: str
+    body: str
 
 
 class CommentOut(Schema):
@@ -96,6 +102,7 @@ def _idea_out(idea: Idea) -> dict[str, Any]:
         "comment_count": idea.comment_count,
         "outcome": idea.outcome,
         "created_at": idea.created_at,
+        "edited_at": idea.edited_at,
     }
 
 
@@ -148,6 +155,28 @@ def submit_idea(request: HttpRequest, code: str, challenge_id: int, payload: Ide
             category=form.cleaned_data.get("category"),
         )
         return Status(201, _idea_out(idea))
+
+
+@router.put(
+    M + "/challenges/{challenge_id}/ideas/{idea_id}",
+    auth=django_auth,
+    response={200: IdeaOut, 400: Message, 403: Message},
+)
+def edit_idea(
+    request: HttpRequest, code: str, challenge_id: int, idea_id: int, payload: IdeaEditIn
+) -> Any:
+    """The author changes their idea's title and text (services.edit_idea: during the idea
+    phase, not when hidden; under pre-moderation it waits for a moderator again)."""
+    with municipality_scope(code) as municipality:
+        idea = _idea(request, municipality, challenge_id, idea_id)
+        form = IdeaEditForm({"title": payload.title, "body": payload.body})
+        if not form.is_valid():
+            return Status(400, {"detail": form.errors.get_json_data()})
+        services.edit_idea(
+            idea, request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+        )
+        idea.refresh_from_db()
+        return Status(200, _idea_out(idea))
 
 
 @router.post(

@@ -147,7 +147,9 @@ def add_demo(demo) -> None:  # type: ignore[no-untyped-def]
     if not Support.objects.filter(idea__challenge=elderly).exists():
         rng = random.Random(7)  # noqa: S311 - demo data, not security
         for person in people.values():
-            for idea in rng.sample(ideas, 3):
+            # Nobody supports their own idea.
+            others = [i for i in ideas if i.author_id != person.pk]
+            for idea in rng.sample(others, 3):
                 Support.objects.create(municipality=elderly.municipality, idea=idea, person=person)
         for idea in ideas:
             idea.support_count = idea.supports.count()

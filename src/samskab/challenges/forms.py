@@ -87,6 +87,46 @@ class ChallengeForm(forms.Form):
         return data
 
 
+class ChallengeEditForm(ChallengeForm):
+    """Editing a published challenge: the same fields but categories (ideas point at them), and
+    the date of a phase that has already run shown but locked."""
+
+    def __init__(self, *args: Any, challenge: Any, open_dates: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                f: getattr(challenge, f)
+                for f in (
+                    "title",
+                    "description",
+                    "ideas_until",
+                    "prioritisation_until",
+                    "decision_on",
+                    "allow_pseudonyms",
+                    "premoderation",
+                )
+            },
+        )
+        super().__init__(*args, **kwargs)
+        del self.fields["categories"]
+        for name in ("ideas_until", "prioritisation_until", "decision_on"):
+            if name not in open_dates:
+                field = self.fields[name]
+                field.disabled = True
+                field.help_text = _("Fasen er slut, så datoen ligger fast.")
+
+
+class IdeaEditForm(forms.Form):
+    title = free_text(_("Din idé i én sætning"), 150, min_length=5)
+    body = free_text(
+        _("Beskriv idéen"),
+        5000,
+        lines=10,
+        min_length=10,
+        help_text=_("Du kan bruge *kursiv*, **fed**, lister og links."),
+    )
+
+
 class IdeaForm(forms.Form):
     title = free_text(_("Din idé i én sætning"), 150, min_length=5)
     body = free_text(

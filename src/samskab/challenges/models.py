@@ -56,6 +56,9 @@ class Challenge(models.Model):
         help_text=_("Nye idéer og kommentarer vises først, når en moderator har godkendt dem."),
     )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    # Set when the poser or a process runner changed what people had already read (the page
+    # shows "Redigeret <dato>"); the earlier text is kept in ChallengeRevision.
+    edited_at = models.DateTimeField(_("redigeret"), null=True, blank=True)
 
     objects = ScopedManager(municipality="municipality")
 
@@ -146,6 +149,9 @@ class Idea(models.Model):
     # Moves on every save (moderation, edits), so caches of a challenge's ideas, such as the
     # similar-ideas index, can tell that something changed even when the set of ids did not.
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    # Set when the author changed the text after someone had commented on or supported it: the
+    # page then shows "Redigeret <dato>". Every earlier version is kept in IdeaRevision.
+    edited_at = models.DateTimeField(_("redigeret"), null=True, blank=True)
 
     objects = ScopedManager(municipality="municipality")
 
@@ -177,6 +183,54 @@ class Idea(models.Model):
                 "idea": self.pk,
             },
         )
+
+
+class IdeaRevision(models.Model):
+    """An earlier version of an idea's text, kept when its author edits it: nothing a person
+    submitted is lost, and a moderator can see what was changed."""
+
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE)
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(_("titel"), max_length=150)
+    body = models.TextField(_("beskrivelse"), max_length=5000)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # When this version was replaced by the next.
+    replaced_at = models.DateTimeField(_("erstattet"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+        verbose_name = _("tidligere version af en idé")
+        verbose_name_plural = _("tidligere versioner af idéer")
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.title}"
+
+
+class ChallengeRevision(models.Model):
+    """The fields of a challenge as they were before an edit (title, description, dates and
+    settings), so what people answered to can always be read again."""
+
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE)
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="revisions")
+    data = models.JSONField(default=dict)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    replaced_at = models.DateTimeField(_("erstattet"), auto_now_add=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+        verbose_name = _("tidligere version af en udfordring")
+        verbose_name_plural = _("tidligere versioner af udfordringer")
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id}: {self.data.get('title', '')}"
 
 
 class Comment(models.Model):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from samskab.challenges.models import Comment, Comparison, Flag, Idea, Support
+from samskab.challenges.models import Comment, Comparison, Flag, Idea, IdeaRevision, Support
 
 
 def export(person: Any) -> dict[str, Any]:
@@ -11,6 +11,12 @@ def export(person: Any) -> dict[str, Any]:
         "ideas": list(
             Idea.objects.filter(author=person).values(
                 "id", "challenge_id", "title", "body", "created_at"
+            )
+        ),
+        # Earlier versions of the person's ideas, kept when they edited them.
+        "idea_versions": list(
+            IdeaRevision.objects.filter(idea__author=person).values(
+                "idea_id", "title", "body", "replaced_at"
             )
         ),
         "comments": list(

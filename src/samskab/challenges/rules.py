@@ -16,7 +16,7 @@ from samskab.accounts.roles import has_any_role, user_roles
 from samskab.challenges import phases
 from samskab.challenges.models import Challenge, ChallengeStatus, Comment
 from samskab.municipalities.models import Municipality, Space
-from samskab.municipalities.rules import municipality_id_of
+from samskab.municipalities.rules import municipality_id_of, takes_part_in_space
 
 
 def _challenge(obj: Any) -> Challenge | None:
@@ -79,6 +79,13 @@ def runs_processes(user: Any, obj: Any) -> bool:
     return mid is not None and has_any_role(user, mid, Role.FACILITATOR, Role.ADMINISTRATOR)
 
 
+@rules.predicate
+def is_author(user: Any, obj: Any) -> bool:
+    """The person wrote this idea or comment (a challenge has no author: always False)."""
+    author_id = getattr(obj, "author_id", None)
+    return bool(author_id is not None and user.is_authenticated and author_id == user.pk)
+
+
 def phase_allows(action: str) -> rules.Predicate:
     @rules.predicate(f"phase_allows_{action}")
     def check(user: Any, obj: Any) -> bool:
@@ -89,11 +96,11 @@ def phase_allows(action: str) -> rules.Predicate:
 
 
 can_see = can_view_space & (is_published | is_poser | is_moderator)
-takes_part = is_authenticated & can_view_space & is_published
+takes_part = is_authenticated & takes_part_in_space & is_published
 
 rules.add_perm("challenges.view_challenge", can_see)
 rules.add_perm("challenges.pose_challenge", is_authenticated & can_view_space & may_pose)
-rules.add_perm("challenges.propose_challenge", is_authenticated & can_view_space)
+rules.add_perm("challenges.propose_challenge", is_authenticated & takes_part_in_space)
 # A proposer runs the challenge once it is published, not while it waits for approval (or after
 # it was turned down): until then it is a proposal, not a process.
 rules.add_perm(
@@ -103,6 +110,11 @@ rules.add_perm(
 rules.add_perm("challenges.moderate", is_moderator & may_view_where)
 rules.add_perm("challenges.submit_idea", takes_part & phase_allows(phases.Action.SUBMIT))
 rules.add_perm("challenges.comment", takes_part & phase_allows(phases.Action.COMMENT))
-rules.add_perm("challenges.support", takes_part & phase_allows(phases.Action.SUPPORT))
+# Nobody supports or flags what they wrote themselves (asked about a challenge, these say
+# whether the person may support or flag its ideas at all).
+rules.add_perm("challenges.support", takes_part & phase_allows(phases.Action.SUPPORT) & ~is_author)
 rules.add_perm("challenges.compare", takes_part & phase_allows(phases.Action.COMPARE))
-rules.add_perm("challenges.flag", takes_part)
+rules.add_perm("challenges.flag", takes_part & ~is_author)
+# The author edits their idea while ideas are still being collected (the idea phase); after
+# that others prioritise what was written, so it stays as it was (services.edit_idea).
+rules.add_perm("challenges.edit_idea", is_author & takes_part & phase_allows(phases.Action.SUBMIT))

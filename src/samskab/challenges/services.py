@@ -19,15 +19,18 @@ from samskab.accounts.models import Organisation
 from samskab.challenges import phases
 from samskab.challenges.access import get_challenge_or_404 as get_challenge_or_404
 from samskab.challenges.access import ideas_for as ideas_for
+from samskab.challenges.closing import EDIT, phase_refusal
 from samskab.challenges.models import (
     CURRENT_COMPARISON,
     Category,
     Challenge,
+    ChallengeRevision,
     ChallengeStatus,
     Comment,
     Comparison,
     Flag,
     Idea,
+    IdeaRevision,
     Outcome,
     Support,
     Visibility,
@@ -137,6 +140,8 @@ def review_challenge(challenge: Challenge, actor: Any, *, approve: bool, reason:
                         % {"reason": reason or "–"}
                     ),
                 ),
+                link=challenge.get_absolute_url(),
+                municipality=challenge.municipality,
             )
 
 
@@ -166,7 +171,99 @@ def set_phase(challenge: Challenge, actor: Any, phase: str) -> None:
                         % {"title": challenge.title, "phase": label.label}
                     ),
                 ),
+                link=challenge.get_absolute_url(),
+                municipality=challenge.municipality,
             )
+
+
+# What may change in a published challenge, and which phase's end each date marks: a date of a
+# phase that has already run is history and stays as it was.
+CHALLENGE_TEXT_FIELDS = ("title", "description")
+CHALLENGE_SETTINGS = ("allow_pseudonyms", "premoderation")
+PHASE_DATES = {
+    "ideas_until": phases.Phase.IDEAS,
+    "prioritisation_until": phases.Phase.PRIORITISATION,
+    "decision_on": phases.Phase.DECISION,
+}
+EDITABLE_CHALLENGE_FIELDS = (*CHALLENGE_TEXT_FIELDS, *PHASE_DATES, *CHALLENGE_SETTINGS)
+_DATE_LABELS = {
+    "ideas_until": gettext_lazy("Datoen for idéfasens slutning"),
+    "prioritisation_until": gettext_lazy("Datoen for prioriteringens slutning"),
+    "decision_on": gettext_lazy("Datoen for beslutningen"),
+}
+
+
+def editable_dates(challenge: Challenge) -> list[str]:
+    """The phase dates that may still change: those of the current phase and the ones after."""
+    current = phases.ORDER.index(challenge.phase) if challenge.phase in phases.ORDER else 0
+    return [f for f, p in PHASE_DATES.items() if phases.ORDER.index(p) >= current]
+
+
+def edit_challenge(challenge: Challenge, actor: Any, **changes: Any) -> Challenge:
+    """Change a published challenge: its title and description (marked "Redigeret <dato>" on the
+    page), the dates of phases still to come or running, and its settings. The poser (once it
+    is published) and process runners may. The earlier version is kept in ChallengeRevision."""
+    if not actor.has_perm("challenges.manage_challenge", challenge):
+        raise ServiceError(_("Du kan ikke rette denne udfordring."))
+    if challenge.status != ChallengeStatus.PUBLISHED:
+        raise ServiceError(_("Kun en offentliggjort udfordring kan rettes her."))
+    unknown = set(changes) - set(EDITABLE_CHALLENGE_FIELDS)
+    if unknown:
+        raise ServiceError(_("Det felt kan ikke rettes."))
+    if "title" in changes:
+        changes["title"] = str(changes["title"]).strip()
+        if not changes["title"]:
+            raise ServiceError(_("Udfordringen skal have en titel."))
+    _refuse_cpr(*(str(changes.get(f, "")) for f in CHALLENGE_TEXT_FIELDS))
+    changed = {f: v for f, v in changes.items() if getattr(challenge, f) != v}
+    if not changed:
+        return challenge
+    open_dates = editable_dates(challenge)
+    for field in PHASE_DATES:
+        if field in changed and field not in open_dates:
+            raise ServiceError(
+                _("%(what)s kan ikke ændres, fordi den fase allerede er slut.")
+                % {"what": _DATE_LABELS[field]}
+            )
+    dates = [changed.get(f, getattr(challenge, f)) for f in PHASE_DATES]
+    known = [d for d in dates if d]
+    if known != sorted(known):
+        raise ServiceError(_("Datoerne skal komme i rækkefølge: idéer, prioritering, beslutning."))
+    with transaction.atomic():
+        before = {
+            f: (v.isoformat() if isinstance(v, date) else v)
+            for f in EDITABLE_CHALLENGE_FIELDS
+            for v in [getattr(challenge, f)]
+        }
+        revision = ChallengeRevision.objects.create(
+            municipality_id=challenge.municipality_id,
+            challenge=challenge,
+            data=before,
+            edited_by=_is(actor),
+        )
+        for field, value in changed.items():
+            setattr(challenge, field, value)
+        fields = list(changed)
+        if set(changed) & set(CHALLENGE_TEXT_FIELDS):
+            challenge.edited_at = timezone.now()
+            fields.append("edited_at")
+        challenge.save(update_fields=fields)
+        record(
+            challenge.municipality_id,
+            actor,
+            "challenge.edited",
+            challenge,
+            fields=sorted(changed),
+            revision=revision.pk,
+        )
+    return challenge
+
+
+def challenge_revisions(user: Any, challenge: Challenge) -> list[ChallengeRevision]:
+    """Earlier versions of the challenge, newest first, for those who may run it. One query."""
+    if not user.has_perm("challenges.manage_challenge", challenge):
+        return []
+    return list(challenge.revisions.select_related("edited_by"))
 
 
 # --- ideas -------------------------------------------------------------------------------------
@@ -183,7 +280,10 @@ def submit_idea(
     use_pseudonym: bool = False,
 ) -> Idea:
     if not actor.has_perm("challenges.submit_idea", challenge):
-        raise ServiceError(_("Du kan ikke foreslå idéer til udfordringen i denne fase."))
+        raise ServiceError(
+            phase_refusal(challenge, phases.Action.SUBMIT)
+            or _("Du kan ikke foreslå idéer til denne udfordring.")
+        )
     title = title.strip()
     if Idea.objects.filter(challenge=challenge, author=actor, title__iexact=title).exists():
         raise ServiceError(_("Du har allerede foreslået en idé med den titel."))
@@ -206,6 +306,82 @@ def submit_idea(
         )
         record(challenge.municipality_id, actor, "idea.submitted", idea)
     return idea
+
+
+def idea_edit_refusal(idea: Idea, actor: Any) -> str | None:
+    """Why the person may not edit this idea now (None if they may): the rule edit_idea
+    applies, for pages that say it before anyone types."""
+    if not getattr(actor, "is_authenticated", False) or idea.author_id != actor.pk:
+        return _("Du kan kun rette dine egne idéer.")
+    if idea.visibility == Visibility.HIDDEN:
+        return _(
+            "En moderator har skjult idéen, så den kan ikke rettes. Er du uenig i "
+            "begrundelsen, kan du skrive til kommunen."
+        )
+    if not actor.has_perm("challenges.edit_idea", idea):
+        return phase_refusal(idea.challenge, EDIT) or _(
+            "Du kan ikke rette idéen i denne udfordring."
+        )
+    return None
+
+
+def edit_idea(idea: Idea, actor: Any, *, title: str, body: str) -> Idea:
+    """The author changes their idea's title and text while the challenge collects ideas (its
+    idea phase). Before anyone has commented on or supported it the change is silent; after,
+    the page shows "Redigeret <dato>". A hidden idea cannot be changed; under pre-moderation the
+    new text waits for a moderator again. The earlier text is kept in IdeaRevision."""
+    refusal = idea_edit_refusal(idea, actor)
+    if refusal:
+        raise ServiceError(refusal)
+    challenge = idea.challenge
+    title = title.strip()
+    if not title:
+        raise ServiceError(_("Idéen skal have en titel."))
+    _refuse_cpr(title, body)
+    if title == idea.title and body == idea.body:
+        return idea
+    duplicate = Idea.objects.filter(challenge=challenge, author=actor, title__iexact=title)
+    if duplicate.exclude(pk=idea.pk).exists():
+        raise ServiceError(_("Du har allerede foreslået en idé med den titel."))
+    check_rate(actor.pk, "idea")
+    with transaction.atomic():
+        # Read again under a lock: a comment or support arriving meanwhile decides the mark.
+        current = Idea.objects.select_for_update().get(pk=idea.pk)
+        revision = IdeaRevision.objects.create(
+            municipality_id=idea.municipality_id,
+            idea=idea,
+            title=current.title,
+            body=current.body,
+            edited_by=actor,
+        )
+        old = current.visibility
+        idea.title, idea.body = title, body
+        fields = ["title", "body", "visibility"]
+        if current.comment_count or current.support_count or current.edited_at:
+            idea.edited_at = timezone.now()
+            fields.append("edited_at")
+        # As for comments: new text nobody has reviewed waits for a moderator again.
+        if challenge.premoderation and old == Visibility.VISIBLE:
+            idea.visibility = Visibility.PENDING
+        idea.save(update_fields=fields)
+        record(
+            idea.municipality_id,
+            actor,
+            "idea.edited",
+            idea,
+            revision=revision.pk,
+            old=old,
+            new=idea.visibility,
+        )
+    return idea
+
+
+def idea_revisions(user: Any, idea: Idea) -> list[IdeaRevision]:
+    """Earlier versions of the idea, newest first, for its author and moderators. One query."""
+    mine = getattr(user, "is_authenticated", False) and idea.author_id == user.pk
+    if not mine and not user.has_perm("challenges.moderate", idea):
+        return []
+    return list(idea.revisions.all())
 
 
 def set_outcome(idea: Idea, actor: Any, *, outcome: str, note: str = "") -> None:
@@ -233,6 +409,8 @@ def set_outcome(idea: Idea, actor: Any, *, outcome: str, note: str = "") -> None
                         % {"title": idea.title, "status": label.label, "note": note}
                     ),
                 ),
+                link=idea.get_absolute_url(),
+                municipality=idea.municipality,
             )
 
 
@@ -257,8 +435,15 @@ def visible_ideas(user: Any, challenge: Challenge, ids: list[int]) -> list[Idea]
 
 
 def support(idea: Idea, actor: Any) -> None:
-    if idea.visibility != Visibility.VISIBLE or not actor.has_perm("challenges.support", idea):
-        raise ServiceError(_("Du kan ikke støtte idéer i denne fase."))
+    if getattr(actor, "is_authenticated", False) and idea.author_id == actor.pk:
+        raise ServiceError(_("Du kan ikke støtte din egen idé."))
+    if idea.visibility != Visibility.VISIBLE:
+        raise ServiceError(_("Idéen kan ikke støttes, fordi den ikke er synlig for andre."))
+    if not actor.has_perm("challenges.support", idea):
+        raise ServiceError(
+            phase_refusal(idea.challenge, phases.Action.SUPPORT)
+            or _("Du kan ikke støtte idéer i denne udfordring.")
+        )
     try:
         with transaction.atomic():
             Support.objects.create(municipality=idea.municipality, idea=idea, person=actor)
@@ -271,9 +456,13 @@ def support(idea: Idea, actor: Any) -> None:
 
 def withdraw_support(idea: Idea, actor: Any) -> None:
     # The same rule as giving support: once the phase closes, the counts the decision rests on
-    # stay as they were.
-    if not actor.has_perm("challenges.support", idea):
-        raise ServiceError(_("Du kan ikke ændre din støtte i denne fase."))
+    # stay as they were. Asked about the challenge, so support given before authors were kept
+    # from supporting their own ideas can still be withdrawn.
+    if not actor.has_perm("challenges.support", idea.challenge):
+        raise ServiceError(
+            phase_refusal(idea.challenge, phases.Action.SUPPORT)
+            or _("Du kan ikke ændre din støtte i denne udfordring.")
+        )
     with transaction.atomic():
         deleted, _rows = Support.objects.filter(idea=idea, person=actor).delete()
         if not deleted:
@@ -287,7 +476,9 @@ def withdraw_support(idea: Idea, actor: Any) -> None:
 
 def add_comment(idea: Idea, actor: Any, *, body: str, parent: Comment | None = None) -> Comment:
     if idea.visibility != Visibility.VISIBLE or not actor.has_perm("challenges.comment", idea):
-        raise ServiceError(_("Du kan ikke kommentere her."))
+        raise ServiceError(
+            phase_refusal(idea.challenge, phases.Action.COMMENT) or _("Du kan ikke kommentere her.")
+        )
     if parent is not None and (parent.idea_id != idea.pk or parent.deleted_at is not None):
         raise ServiceError(_("Du kan ikke svare på den kommentar."))
     check_rate(actor.pk, "comment")
@@ -331,6 +522,8 @@ def _notify_reply(comment: Comment, actor: Any) -> None:
                 % {"title": idea.title, "body": comment.body, "link": settings.SITE_URL + link}
             ),
         ),
+        link=link,
+        municipality=idea.municipality,
     )
 
 
@@ -379,7 +572,14 @@ def delete_comment(comment: Comment, actor: Any) -> None:
 
 def flag(actor: Any, target: Idea | Comment, *, reason: str) -> Flag:
     idea = target if isinstance(target, Idea) else target.idea
-    if not actor.has_perm("challenges.flag", idea):
+    if getattr(actor, "is_authenticated", False) and target.author_id == actor.pk:
+        raise ServiceError(
+            _("Du kan ikke anmelde din egen idé.")
+            if isinstance(target, Idea)
+            else _("Du kan ikke anmelde din egen kommentar.")
+        )
+    # Asked about the target: nobody flags what they wrote (rules.is_author).
+    if not actor.has_perm("challenges.flag", target):
         raise ServiceError(_("Du kan ikke anmelde her."))
     check_rate(actor.pk, "flag")
     try:
@@ -421,7 +621,7 @@ def moderate(target: Idea | Comment, actor: Any, *, visibility: str, reason: str
     if not actor.has_perm("challenges.moderate", target):
         raise ServiceError(_("Kun moderatorer kan gøre dette."))
     if visibility not in (Visibility.HIDDEN, Visibility.VISIBLE):
-        raise ServiceError(_("Ukendt handling."))
+        raise ServiceError(_("Vælg, om det skal skjules eller vises."))
     if visibility == Visibility.HIDDEN and not reason.strip():
         raise ServiceError(_("Skriv en begrundelse, som forfatteren kan se."))
     _refuse_cpr(reason)
@@ -453,6 +653,8 @@ def moderate(target: Idea | Comment, actor: Any, *, visibility: str, reason: str
                 Kind.MODERATION,
                 in_language(author, lambda: _("Besked fra moderator")),
                 in_language(author, lambda: str(text) % {"title": idea.title, "reason": reason}),
+                link=idea.get_absolute_url(),
+                municipality=idea.municipality,
             )
 
 
@@ -466,7 +668,10 @@ def compare(
     replaces the person's earlier one in the ranking (the old row stays as history), and the
     same answer again changes nothing."""
     if not actor.has_perm("challenges.compare", challenge):
-        raise ServiceError(_("Du kan kun sammenligne idéer i prioriteringsfasen."))
+        raise ServiceError(
+            phase_refusal(challenge, phases.Action.COMPARE)
+            or _("Du kan ikke sammenligne idéer i denne udfordring.")
+        )
     if choice not in Comparison.Choice.values:
         raise ServiceError(_("Vælg en af de to idéer, eller »Kan ikke vælge«."))
     if left.pk == right.pk or {left.challenge_id, right.challenge_id} != {challenge.pk}:
@@ -942,3 +1147,62 @@ def search_ideas(user: Any, municipality: Any, query: str, *, limit: int = 20) -
         .select_related("municipality", "challenge")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+# --- read for reports ---
+
+
+def movement_report_figures(user: Any, municipality: Any) -> dict[str, Any]:
+    """What the movement's council report shows of all its challenges together: each published
+    challenge in a space the person may enter (title, phase, visible ideas, selected ideas), the
+    visible ideas counted by outcome with their support and comments, and who took part
+    (authors, supporters and those who compared; roles per person, each person once across
+    the challenges). Five queries, whatever the number of challenges, ideas or people."""
+    from samskab.accounts.models import Membership
+    from samskab.municipalities.access import visible_spaces
+
+    found = list(
+        Challenge.objects.filter(
+            municipality=municipality,
+            status=ChallengeStatus.PUBLISHED,
+            space__in=visible_spaces(user, municipality).values("pk"),
+        )
+        .order_by("created_at", "pk")
+        .values("pk", "title", "phase")
+    )
+    ids = [c["pk"] for c in found]
+    ideas = list(
+        Idea.objects.filter(challenge__in=ids, visibility=Visibility.VISIBLE).values(
+            "challenge_id", "title", "outcome", "support_count", "comment_count"
+        )
+    )
+    people = set(
+        Idea.objects.filter(challenge__in=ids, author__isnull=False).values_list(
+            "author_id", flat=True
+        )
+    )
+    people.update(
+        Support.objects.filter(idea__challenge__in=ids).values_list("person_id", flat=True)
+    )
+    people.update(
+        Comparison.objects.filter(challenge__in=ids, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    roles: dict[int, set[str]] = {}
+    for person, role in Membership.objects.filter(
+        municipality_id=municipality.pk, person_id__in=people
+    ).values_list("person_id", "role"):
+        roles.setdefault(person, set()).add(role)
+    per: dict[int, dict[str, Any]] = {c["pk"]: {**c, "ideas": 0, "selected": []} for c in found}
+    for i in ideas:
+        row = per[i["challenge_id"]]
+        row["ideas"] += 1
+        if i["outcome"] in ("selected", "implemented"):
+            row["selected"].append(i["title"])
+    return {
+        "challenges": list(per.values()),
+        "ideas": ideas,
+        "participants": len(people),
+        "roles": [sorted(roles.get(p, ())) for p in sorted(people)],
+    }

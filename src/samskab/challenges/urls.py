@@ -12,6 +12,7 @@ urlpatterns = [
         "<slug:municipality>/rum/<slug:space>/ny-udfordring/", views.challenge_create, name="create"
     ),
     path(C, views.challenge_detail, name="detail"),
+    path(C + "ret/", views.challenge_edit, name="edit"),
     path(C + "ny-ide/", views.idea_create, name="idea_create"),
     path(C + "lignende/", views.similar, name="similar"),
     path(C + "fase/", views.phase, name="phase"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path(C + "prioritering/", views.ranking, name="ranking"),
     path(C + "eksport/<str:fmt>", views.export, name="export"),
     path(IDEA, views.idea_detail, name="idea"),
+    path(IDEA + "ret/", views.idea_edit, name="idea_edit"),
     path(IDEA + "stoet/", views.idea_support, name="support"),
     path(IDEA + "kommenter/", views.idea_comment, name="comment"),
     path(IDEA + "status/", views.outcome, name="outcome"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,12 +21,15 @@ from samskab.challenges.access import (
     get_idea_or_404,
     ideas_for,
 )
+from samskab.challenges.closing import phase_refusal
 from samskab.challenges.forms import (
     MAX_ID,
+    ChallengeEditForm,
     ChallengeForm,
     CommentForm,
     CompareForm,
     FlagForm,
+    IdeaEditForm,
     IdeaForm,
     ModerationForm,
     OutcomeForm,
@@ -82,6 +85,57 @@ def challenge_create(request: HttpRequest, municipality: Municipality, space: st
     )
 
 
+def _closed(
+    request: HttpRequest, municipality: Municipality, challenge: Challenge, action: str
+) -> HttpResponse:
+    """A page the person may not use now: when the phase is why, say so (and since when) rather
+    than that they lack permission."""
+    reason = phase_refusal(challenge, action)
+    if reason is None or not request.user.has_perm("challenges.view_challenge", challenge):
+        raise PermissionDenied
+    return render(
+        request,
+        "challenges/closed.html",
+        {"municipality": municipality, "challenge": challenge, "reason": reason},
+        status=403,
+    )
+
+
+@login_required
+@municipality_view
+def challenge_edit(
+    request: HttpRequest, municipality: Municipality, challenge: int
+) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    if not request.user.has_perm("challenges.manage_challenge", found):
+        raise PermissionDenied
+    open_dates = services.editable_dates(found)
+    form = ChallengeEditForm(request.POST or None, challenge=found, open_dates=open_dates)
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            f: form.cleaned_data[f]
+            for f in services.EDITABLE_CHALLENGE_FIELDS
+            if f in form.fields and not form.fields[f].disabled
+        }
+        try:
+            services.edit_challenge(found, request.user, **changes)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Udfordringen er rettet."))
+            return redirect(found.get_absolute_url())
+    return render(
+        request,
+        "challenges/challenge_edit.html",
+        {
+            "municipality": municipality,
+            "challenge": found,
+            "form": form,
+            "revisions": services.challenge_revisions(request.user, found),
+        },
+    )
+
+
 @municipality_view
 def challenge_detail(
     request: HttpRequest, municipality: Municipality, challenge: int
@@ -117,6 +171,10 @@ def challenge_detail(
             "supported": supported,
             "phases": [(p, p == found.phase) for p in phases.Phase],
             "can_submit": user.has_perm("challenges.submit_idea", found),
+            # Why there is no button to propose an idea, for someone who could have used it.
+            "closed_note": phase_refusal(found, phases.Action.SUBMIT)
+            if user.is_authenticated and found.status == ChallengeStatus.PUBLISHED
+            else None,
             "can_compare": user.has_perm("challenges.compare", found),
             "can_manage": user.has_perm("challenges.manage_challenge", found),
             "can_support": user.has_perm("challenges.support", found),
@@ -141,7 +199,7 @@ def _id_param(value: str | None) -> int | None:
 def idea_create(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
     found = get_challenge_or_404(request.user, municipality, challenge)
     if not request.user.has_perm("challenges.submit_idea", found):
-        raise PermissionDenied
+        return _closed(request, municipality, found, phases.Action.SUBMIT)
     form = IdeaForm(request.POST or None, challenge=found, person=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -241,6 +299,10 @@ def idea_detail(
             "can_comment": item.visibility == Visibility.VISIBLE
             and user.has_perm("challenges.comment", item),
             "can_flag": user.has_perm("challenges.flag", item),
+            # Comments are flagged on their own (not one's own, which the template leaves out).
+            "can_flag_comments": user.has_perm("challenges.flag", found),
+            "can_edit": services.idea_edit_refusal(item, user) is None,
+            "revisions": services.idea_revisions(user, item),
             "can_manage": user.has_perm("challenges.manage_challenge", found),
             "is_moderator": moderator,
             "comment_form": CommentForm(),
@@ -250,6 +312,48 @@ def idea_detail(
             "moderation_form": ModerationForm(),
             "idea_panels": panels_for(request, item, IDEA_PANELS),
         },
+    )
+
+
+@login_required
+@municipality_view
+def idea_edit(
+    request: HttpRequest, municipality: Municipality, challenge: int, idea: int
+) -> HttpResponse:
+    found = get_challenge_or_404(request.user, municipality, challenge)
+    item = get_idea_or_404(request.user, found, idea)
+    if item.author_id != request.user.pk:
+        raise PermissionDenied
+    # Refused edits (after the idea phase, a hidden idea) say why on the form and change nothing.
+    form = IdeaEditForm(request.POST or None, initial={"title": item.title, "body": item.body})
+    refusal = services.idea_edit_refusal(item, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_idea(
+                item, request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if item.visibility == Visibility.PENDING:
+                messages.info(
+                    request,
+                    _("Idéen er rettet. Den vises igen, når en moderator har godkendt den."),
+                )
+            else:
+                messages.success(request, _("Idéen er rettet."))
+            return redirect(item.get_absolute_url())
+    return render(
+        request,
+        "challenges/idea_edit.html",
+        {
+            "municipality": municipality,
+            "challenge": found,
+            "idea": item,
+            "form": form,
+            "refusal": refusal,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -435,6 +539,8 @@ def moderation_queue(request: HttpRequest, municipality: Municipality) -> HttpRe
     pending_ideas = list(
         Idea.objects.filter(visibility=Visibility.PENDING, challenge__space__in=spaces)
         .select_related("challenge", "author")
+        # An edit sent back for approval: the moderator is told it is a new version.
+        .annotate(n_versions=Count("revisions"))
         .order_by("created_at")[:200]
     )
     pending_comments = list(
@@ -554,7 +660,7 @@ def outcome(
 def compare(request: HttpRequest, municipality: Municipality, challenge: int) -> HttpResponse:
     found = get_challenge_or_404(request.user, municipality, challenge)
     if not request.user.has_perm("challenges.compare", found):
-        raise PermissionDenied
+        return _closed(request, municipality, found, phases.Action.COMPARE)
     if request.method == "POST":
         form = CompareForm(request.POST)
         if form.is_valid():

@@ -16,7 +16,12 @@ import rules
 from samskab.accounts.models import Role
 from samskab.challenges.models import Challenge, ChallengeStatus
 from samskab.complexity.models import AssessmentRound
-from samskab.municipalities.rules import _role_predicate, is_administrator, is_facilitator
+from samskab.municipalities.rules import (
+    _role_predicate,
+    is_administrator,
+    is_facilitator,
+    takes_part_in_space,
+)
 
 is_manager = _role_predicate("complexity_is_manager", Role.MANAGER)
 
@@ -56,7 +61,12 @@ runs_assessments = is_facilitator | is_administrator | is_manager | is_poser
 
 rules.add_perm("complexity.view_assessment", can_view_challenge)
 rules.add_perm(
-    "complexity.rate", rules.is_authenticated & can_view_challenge & is_published & is_open_round
+    "complexity.rate",
+    rules.is_authenticated
+    & can_view_challenge
+    & takes_part_in_space
+    & is_published
+    & is_open_round,
 )
 # On a challenge: may open a new round. On a round: may close or reopen it.
 rules.add_perm("complexity.manage_assessment", can_view_challenge & runs_assessments)

@@ -335,3 +335,16 @@ def zone_counts(user: Any, municipality: Any) -> dict[int | None, int]:
         summary = summarise(rated[1], thresholds) if rated and thresholds else None
         counts[int(summary.overall.zone) if summary is not None else None] += 1
     return counts
+
+
+# --- read for people ---------------------------------------------------------------------------
+
+
+def challenges_with_rounds(challenge_ids: list[int]) -> set[int]:
+    """Which of these challenges have had an assessment round (one query); the caller chose the
+    challenges, from those the person may see."""
+    return set(
+        AssessmentRound.objects.filter(challenge_id__in=challenge_ids)
+        .values_list("challenge_id", flat=True)
+        .distinct()
+    )

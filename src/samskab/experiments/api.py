@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from samskab.analysis.stacey import Zone
 from samskab.complexity.services import zone_name
+from samskab.core.exports import download, export_filename
 from samskab.experiments import exports, imports, services
 from samskab.experiments.forms import DesignForm, ReviewForm
 from samskab.experiments.tasks import import_experiments
@@ -83,12 +84,30 @@ def list_experiments(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 @router.get(M + "/experiments.csv", url_name="experiments_csv")
 def experiments_csv(request: HttpRequest, code: str) -> HttpResponse:
-    """The same experiments as CSV for a spreadsheet (UTF-8 with BOM, `;`, Danish headers)."""
+    """The same experiments as CSV for Danish Excel (UTF-8 with BOM, `;`, Danish headers and
+    words, local time)."""
     with municipality_scope(code) as municipality:
         text = exports.as_csv(services.portfolio(request.user, municipality).experiments)
-    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="eksperimenter-{code}.csv"'
-    return response
+    return download(
+        text.encode("utf-8"), export_filename(municipality.slug, "eksperimenter", "csv")
+    )
+
+
+@router.get(M + "/experiments.xlsx", url_name="experiments_xlsx")
+def experiments_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The same as the CSV, as an Excel workbook."""
+    with municipality_scope(code) as municipality:
+        body = exports.as_xlsx(services.portfolio(request.user, municipality).experiments)
+    return download(body, export_filename(municipality.slug, "eksperimenter", "xlsx"))
+
+
+@router.get(M + "/experiments.json", url_name="experiments_json_file")
+def experiments_json_file(request: HttpRequest, code: str) -> HttpResponse:
+    """`GET …/experiments` as a file to download (`….json`); it imports as it is."""
+    with municipality_scope(code) as municipality:
+        rows = exports.as_json(services.visible_experiments(request.user, municipality))
+    body = json.dumps(rows, ensure_ascii=False, indent=1, default=str)
+    return download(body, export_filename(municipality.slug, "eksperimenter", "json"))
 
 
 @router.get(M + "/experiments/portfolio", response=PortfolioOut)
@@ -217,7 +236,8 @@ def review_experiment(
         return _saved(request, code, ReviewForm(_data(payload)), save, 201)
 
 
-class ImportIn(Schema):
+# Not `ImportIn`: the initiatives API has one, and the OpenAPI document keeps one schema per name.
+class ExperimentsImportIn(Schema):
     # The list `GET /experiments` gives (or the CSV export's rows under the same keys).
     experiments: list[dict[str, Any]]
     # Every row into this initiative; without one, into the one each row's initiative_id names.
@@ -248,7 +268,7 @@ def _import_failed(reason: str) -> Any:
     auth=django_auth,
     response={200: ImportReport, 202: Message, 400: ImportReport, 403: Message},
 )
-def import_json(request: HttpRequest, code: str, payload: ImportIn) -> Any:
+def import_json(request: HttpRequest, code: str, payload: ExperimentsImportIn) -> Any:
     """The export's experiments back in, through the same service as the import page: with
     refused rows nothing is stored unless `valid_only` is true. Runs as a background task;
     a 202 answer carries the task's id, otherwise the report says what happened."""

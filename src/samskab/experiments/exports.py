@@ -1,10 +1,9 @@
-"""Experiments as CSV (Danish Excel opens it right: UTF-8 with BOM, `;`, Danish headers) and as
-JSON with the same columns under English keys. No person is named: an export is read by many."""
+"""Experiments as CSV (Danish Excel opens it right: UTF-8 with BOM, `;`, Danish headers, words
+and local time), as .xlsx, and as JSON with the same columns under English keys and codes. No
+person is named: an export is read by many."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from samskab.analysis.stacey import Zone
 from samskab.complexity.services import zone_name
-from samskab.core.exports import neutralise_cell
+from samskab.core.exports import Table, excel_csv, xlsx_bytes
 from samskab.experiments.models import Experiment
 
 
@@ -71,13 +70,30 @@ def as_json(experiments: Iterable[Experiment]) -> list[dict[str, Any]]:
     return [{key: get(e) for key, _header, get in columns} for e in experiments]
 
 
-def as_csv(experiments: Iterable[Experiment]) -> str:
-    """The CSV text, starting with the byte-order mark Excel needs to read UTF-8."""
+def _sheet_value(key: str, value: Any, experiment: Experiment) -> Any:
+    if key == "status":
+        # A word, not a code: the import reads the word back (in any of the site's languages).
+        return str(experiment.get_status_display())
+    if key == "created_at":
+        return experiment.created_at  # local time, as Excel shows it (core.exports)
+    return value
+
+
+def as_table(experiments: Iterable[Experiment]) -> Table:
+    """The experiments as one sheet: Danish headers and words, local time."""
     columns = _columns()
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for _key, header, _get in columns])
-    for e in experiments:
-        writer.writerow([neutralise_cell(get(e)) for _key, _header, get in columns])
-    return out.getvalue()
+    return Table(
+        title=_("Eksperimenter"),
+        headers=[str(header) for _key, header, _get in columns],
+        rows=[[_sheet_value(key, get(e), e) for key, _header, get in columns] for e in experiments],
+    )
+
+
+def as_csv(experiments: Iterable[Experiment]) -> str:
+    """The CSV text for Danish Excel, starting with the byte-order mark Excel needs to read
+    UTF-8, `;` between cells (see `core.exports.excel_csv`)."""
+    return excel_csv(as_table(experiments)).decode("utf-8")
+
+
+def as_xlsx(experiments: Iterable[Experiment]) -> bytes:
+    return xlsx_bytes(as_table(experiments))

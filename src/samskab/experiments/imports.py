@@ -18,7 +18,9 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samskab.core.errors import ServiceError
@@ -118,7 +120,11 @@ def _zone(value: str) -> int:
 def _status(value: str) -> str:
     if not value:
         return Status.RUNNING
-    labels = {str(label).casefold(): code for code, label in Status.choices}
+    # The export writes the word in the language of the person who made it.
+    labels: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels.update({str(label).casefold(): code for code, label in Status.choices})
     found = value if value in Status.values else labels.get(value.casefold())
     if found is None:
         raise Refused(

@@ -312,6 +312,8 @@ def _tell_authors(experiment: Experiment, actor: Any, authors: list[Any], link: 
                     % {"title": experiment.title, "link": link}
                 ),
             ),
+            link=link,
+            municipality=experiment.municipality,
         )
 
 

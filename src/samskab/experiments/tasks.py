@@ -83,6 +83,8 @@ def _remind(experiment: Experiment) -> bool:
                 person, lambda: _("Snart opfølgning: %(title)s") % {"title": experiment.title}
             ),
             in_language(person, lambda: _body(experiment, link)),
+            link=link,
+            municipality=experiment.municipality,
         )
     return True
 

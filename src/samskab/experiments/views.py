@@ -224,7 +224,8 @@ def portfolio(request: HttpRequest, municipality: Municipality) -> HttpResponse:
         municipality,
         portfolio=services.portfolio(request.user, municipality),
         csv_url=reverse("api:experiments_csv", kwargs={"code": municipality.code}),
-        json_url=reverse("api:experiments_json", kwargs={"code": municipality.code}),
+        xlsx_url=reverse("api:experiments_xlsx", kwargs={"code": municipality.code}),
+        json_url=reverse("api:experiments_json_file", kwargs={"code": municipality.code}),
         can_import=request.user.is_authenticated
         and bool(imports.initiatives_to_import_into(request.user, municipality)),
     )

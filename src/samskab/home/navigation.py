@@ -1,9 +1,9 @@
 """The main navigation: which municipality is "mine", and the links the person may use there.
 
 Built once per request (kept on the request) and only when a template reads it, so a page that
-shows no menu pays nothing. At most three queries: the person's roles (shared with every
-permission check on the page), their municipality when the page is not inside one, and the
-moderation count for those who moderate.
+shows no menu pays nothing. At most four queries: the person's roles (shared with every
+permission check on the page), their municipality when the page is not inside one, the
+moderation count for those who moderate, and the unread notifications of those logged in.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scope
@@ -20,6 +21,7 @@ from django_scopes import scope
 from samskab.accounts.roles import user_roles
 from samskab.challenges import services as challenge_services
 from samskab.municipalities.models import Municipality
+from samskab.notifications import services as notification_services
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Navigation:
     municipality: Municipality | None
     items: tuple[NavItem, ...]
     moderation_waiting: int = 0
+    unread_notifications: int = 0
 
 
 def my_municipality(request: HttpRequest) -> Municipality | None:
@@ -102,12 +105,22 @@ def build(request: HttpRequest) -> Navigation:
                     badge_label=ngettext("%(n)s venter", "%(n)s venter", waiting) % {"n": waiting},
                 )
             )
+    search = reverse("search:search")
+    items.append(
+        NavItem(
+            _("Søg"),
+            search + (f"?{urlencode({'kommune': municipality.slug})}" if municipality else ""),
+            _is_current(path, search),
+        )
+    )
     join = reverse("workshops:join")
     items.append(NavItem(_("Workshop"), join, _is_current(path, join)))
     if user.is_authenticated:
         mine = reverse("home:me")
         items.append(NavItem(_("Mine sider"), mine, _is_current(path, mine)))
-    found = Navigation(municipality, tuple(items), waiting)
+    # One more query for those logged in: the count beside "Notifikationer" in the header.
+    unread = notification_services.unread_count(user) if user.is_authenticated else 0
+    found = Navigation(municipality, tuple(items), waiting, unread)
     request._samskab_nav = found  # type: ignore[attr-defined]
     return found
 

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samskab.challenges import services as challenge_services
 from samskab.challenges.models import Phase
+from samskab.complexity import services as complexity_services
 from samskab.workshops import services as workshop_services
 
 
@@ -65,3 +67,24 @@ def challenge_panel(request: HttpRequest, challenge: Any) -> tuple[str, dict[str
         "challenge": challenge,
         "workshops": workshop_services.workshops_for_challenge(request.user, challenge),
     }
+
+
+def rounds_to_open(user: Any, municipality: Any) -> dict[str, list[Any]]:
+    """The rounds waiting for this member of staff to open them, in the challenges they run:
+    `prioritisation`, challenges whose idea phase has ended by its date but which still take
+    ideas (the pairwise round waits to be opened), and `assessment`, open challenges that have
+    not had a complexity round yet. Two queries, whatever the number of challenges."""
+    today = timezone.localdate()
+    open_ = challenge_services.open_challenges(user, municipality)
+    prioritisation = [
+        c
+        for c in open_
+        if c.phase == Phase.IDEAS
+        and c.ideas_until is not None
+        and c.ideas_until < today
+        and user.has_perm("challenges.manage_challenge", c)
+    ]
+    manageable = [c for c in open_ if user.has_perm("complexity.manage_assessment", c)]
+    assessed = complexity_services.challenges_with_rounds([c.pk for c in manageable])
+    assessment = [c for c in manageable if c.pk not in assessed]
+    return {"prioritisation": prioritisation, "assessment": assessment}

@@ -7,7 +7,7 @@ from django_scopes import scope
 
 from samskab.challenges import services as challenge_services
 from samskab.home import navigation
-from samskab.home.panels import open_challenges_by_phase
+from samskab.home.panels import open_challenges_by_phase, rounds_to_open
 from samskab.opinions import services as opinion_services
 from samskab.reflection import services as reflection_services
 from samskab.workshops import services as workshop_services
@@ -31,11 +31,16 @@ def me(request: HttpRequest) -> HttpResponse:
                 "moderation_waiting": waiting,
                 "workshops": workshop_services.open_workshops_run_by(user, municipality),
                 "learnings": reflection_services.learnings_awaiting_consent(user, municipality),
+                "rounds": rounds_to_open(user, municipality),
             }
             context.update(
                 groups=open_challenges_by_phase(user, municipality),
                 conversations=opinion_services.open_conversations(user, municipality),
                 tasks=tasks,
-                has_tasks=tasks["may_moderate"] or tasks["workshops"] or tasks["learnings"],
+                has_tasks=tasks["may_moderate"]
+                or tasks["workshops"]
+                or tasks["learnings"]
+                or tasks["rounds"]["prioritisation"]
+                or tasks["rounds"]["assessment"],
             )
     return render(request, "home/me.html", context)

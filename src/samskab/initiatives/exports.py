@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samskab.core.exports import neutralise_cell
+from samskab.core.exports import Table, neutralise_cell, xlsx_bytes
 from samskab.initiatives import services
 from samskab.initiatives.models import (
     Assignment,
@@ -288,6 +289,51 @@ def rows_csv(table: str, rows: list[dict[str, Any]]) -> bytes:
 def table_csv(fmt: str, initiatives: list[Initiative]) -> bytes:
     table = CSV_TABLES[fmt]
     return rows_csv(table, export_data(initiatives)[table])
+
+
+# -- the same tables as an .xlsx workbook (`core.exports`): numbers and dates as such -----------
+
+XLSX_TABLES = {name.replace(".csv", ".xlsx"): table for name, table in CSV_TABLES.items()}
+ALL_XLSX = "alle.xlsx"
+DATE_COLUMNS = frozenset({"starts_on", "ends_on", "signed_off_on"})
+
+
+def _sheet_titles() -> dict[str, str]:
+    return {
+        "initiatives": _("Initiativer"),
+        "budget_lines": _("Budget"),
+        "partners": _("Partnere"),
+        "responsibilities": _("Ansvar"),
+        "commitments": _("Tilsagn"),
+    }
+
+
+def _sheet_value(key: str, value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if key in LABELS:
+        return str(LABELS[key].get(value, value))
+    if key in DECIMAL_COLUMNS:
+        return Decimal(value)
+    if key in DATE_COLUMNS:
+        return date.fromisoformat(value)
+    return value
+
+
+def sheet(table: str, rows: list[dict[str, Any]]) -> Table:
+    columns = COLUMNS[table]
+    return Table(
+        title=_sheet_titles()[table],
+        headers=[header for _key, header in columns],
+        rows=[[_sheet_value(key, row.get(key)) for key, _header in columns] for row in rows],
+    )
+
+
+def workbook(fmt: str, initiatives: list[Initiative]) -> bytes:
+    """One table (`initiativer.xlsx`, …) or all of them (`alle.xlsx`), a sheet each."""
+    data = export_data(initiatives)
+    tables = list(COLUMNS) if fmt == ALL_XLSX else [XLSX_TABLES[fmt]]
+    return xlsx_bytes(*[sheet(table, data[table]) for table in tables])
 
 
 def read_upload(upload: Any) -> str:

@@ -154,12 +154,19 @@ def _link(initiative: Initiative) -> str:
     return settings.SITE_URL + initiative.get_absolute_url()
 
 
-def _tell(ideas: list[Idea], subject: Any, body: Any) -> None:
+def _tell(ideas: list[Idea], subject: Any, body: Any, initiative: Initiative) -> None:
     """Mail the authors and supporters of `ideas`, each in their own language, after commit.
 
     `subject` and `body` are called inside the recipient's language."""
     for person in challenges.idea_people(ideas):
-        notify(person, Kind.STATUS, in_language(person, subject), in_language(person, body))
+        notify(
+            person,
+            Kind.STATUS,
+            in_language(person, subject),
+            in_language(person, body),
+            link=initiative.get_absolute_url(),
+            municipality=initiative.municipality,
+        )
 
 
 def _tell_linked(initiative: Initiative, ideas: list[Idea]) -> None:
@@ -175,6 +182,7 @@ def _tell_linked(initiative: Initiative, ideas: list[Idea]) -> None:
         ideas,
         lambda: _("Din idé bliver til et initiativ: %(title)s") % {"title": initiative.title},
         body,
+        initiative,
     )
 
 
@@ -399,6 +407,7 @@ def set_status(
             ideas,
             lambda: _("Nyt om initiativet: %(title)s") % {"title": initiative.title},
             body,
+            initiative,
         )
     return update
 

@@ -27,6 +27,7 @@ from samskab.challenges.models import Idea, Outcome, Visibility
 from samskab.challenges.services import get_challenge_or_404
 from samskab.core.converters import IdConverter
 from samskab.core.errors import ServiceError
+from samskab.core.exports import download, export_filename
 from samskab.core.feedback import attempt
 from samskab.core.imports import report_of, result_for
 from samskab.initiatives import exports, forms, services
@@ -947,23 +948,25 @@ commitment_sign_off = _approval(
 
 @municipality_view
 def export(request: HttpRequest, municipality: Municipality, fmt: str) -> HttpResponse:
-    """The visible initiatives as JSON, or one table as CSV for Danish Excel."""
+    """The visible initiatives as JSON, one table as CSV for Danish Excel, or as .xlsx."""
     initiatives = list(initiatives_for(request.user, municipality))
     if fmt == "json":
         body: str | bytes = json.dumps(
             exports.export_data(initiatives), ensure_ascii=False, indent=1
         )
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        name = "initiativer"
     elif fmt in exports.CSV_TABLES:
-        response = HttpResponse(
-            exports.table_csv(fmt, initiatives), content_type="text/csv; charset=utf-8"
-        )
+        body = exports.table_csv(fmt, initiatives)
+        name = fmt.rsplit(".", 1)[0]
+    elif fmt in exports.XLSX_TABLES or fmt == exports.ALL_XLSX:
+        body = exports.workbook(fmt, initiatives)
+        name = "initiativer" if fmt == exports.ALL_XLSX else fmt.rsplit(".", 1)[0]
     else:
         raise Http404
-    response["Content-Disposition"] = (
-        f'attachment; filename="initiativer-{municipality.slug}-{fmt}"'
-    )
-    return response
+    extension = "json" if fmt == "json" else fmt.rsplit(".", 1)[1]
+    if name != "initiativer":
+        name = f"initiativer-{name}"
+    return download(body, export_filename(municipality.slug, name, extension))
 
 
 @login_required

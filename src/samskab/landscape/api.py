@@ -9,6 +9,7 @@ Nothing here names a person: the exports read the stored document (see `results`
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -25,9 +26,12 @@ from samskab.municipalities.access import municipality_scope
 
 router = Router(tags=["landscape"])
 M = "/municipalities/{code}/landscape"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class Message(Schema):
+# Named for this app: the OpenAPI document keeps one schema per name, and other apps have a
+# `Message` whose detail is not always a string.
+class LandscapeMessage(Schema):
     detail: str
 
 
@@ -70,7 +74,7 @@ def _doc(run: LandscapeRun | None) -> dict[str, Any]:
     return (run.data if run is not None else None) or {}
 
 
-@router.get(M, url_name="landscape_json", response={200: dict[str, Any], 400: Message})
+@router.get(M, url_name="landscape_json", response={200: dict[str, Any], 400: LandscapeMessage})
 def network(
     request: HttpRequest, code: str, fra: str | None = None, til: str | None = None
 ) -> dict[str, Any]:
@@ -104,11 +108,36 @@ def network_graphml(
     )
 
 
+@router.get(M + "/network.json", url_name="landscape_json_file")
+def network_json_file(
+    request: HttpRequest, code: str, fra: str | None = None, til: str | None = None
+) -> HttpResponse:
+    """The same as `GET …/landscape`, as a file to download (`….json`)."""
+    _m, start, end, run = _run(request, code, fra, til)
+    body = json.dumps(
+        exports.network_json(_doc(run), **_meta(run, start, end)), ensure_ascii=False, indent=1
+    )
+    return _file(body, "application/json; charset=utf-8", _name(code, start, end, ".json"))
+
+
+@router.get(M + "/network.xlsx", url_name="landscape_xlsx")
+def network_xlsx(
+    request: HttpRequest, code: str, fra: str | None = None, til: str | None = None
+) -> HttpResponse:
+    """The actors and the ties as an Excel workbook, a sheet each (Danish headers)."""
+    _m, start, end, run = _run(request, code, fra, til)
+    response = HttpResponse(exports.workbook(_doc(run)), content_type=XLSX)
+    filename = _name(code, start, end, ".xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @router.get(M + "/actors.csv", url_name="landscape_actors_csv")
 def actors_csv(
     request: HttpRequest, code: str, fra: str | None = None, til: str | None = None
 ) -> HttpResponse:
-    """The actors and their measures as CSV (UTF-8 with BOM, `;`)."""
+    """The actors and their measures as CSV for Danish Excel (UTF-8 with BOM, `;`, Danish
+    headers and words, decimal comma)."""
     _m, start, end, run = _run(request, code, fra, til)
     return _file(
         exports.actors_csv(_doc(run)),
@@ -134,7 +163,7 @@ def ties_csv(
     M + "/refresh",
     url_name="landscape_refresh",
     auth=django_auth,
-    response={202: RefreshOut, 400: Message, 403: Message, 404: Message},
+    response={202: RefreshOut, 400: LandscapeMessage, 403: LandscapeMessage, 404: LandscapeMessage},
 )
 def refresh(request: HttpRequest, code: str, fra: str | None = None, til: str | None = None) -> Any:
     """Ask for a fresh computation of the period (administrators, facilitators, the mayor).

@@ -41,14 +41,16 @@ class PeriodOut(Schema):
     end: str
 
 
-class MunicipalityOut(Schema):
+# Not `MunicipalityOut`: that name is the municipalities API's, and the OpenAPI document keeps
+# one schema per name.
+class DashboardMunicipalityOut(Schema):
     code: str
     name: str
 
 
 class DashboardOut(Schema):
     format: int
-    municipality: MunicipalityOut
+    municipality: DashboardMunicipalityOut
     period: PeriodOut
     min_group_size: int
     landscape_computed_at: str | None

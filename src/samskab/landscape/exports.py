@@ -8,13 +8,15 @@ group size. Text cells in CSV go through `core.exports.neutralise_cell`.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from samskab.core.exports import neutralise_cell
+from django.utils.translation import gettext as _
+
+from samskab.core.exports import Table, excel_csv, xlsx_bytes
+from samskab.landscape.summary import sector_label
 
 #: Actor columns in GraphML and CSV, with their GraphML types.
 NODE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -156,35 +158,102 @@ def network_json(doc: dict[str, Any], **meta: Any) -> dict[str, Any]:
     return out
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    """UTF-8 with BOM, semicolons (a Danish spreadsheet opens it as is)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise_cell(v) for v in row])
-    return buffer.getvalue()
+# -- spreadsheets (Danish Excel: `core.exports`) ------------------------------------------------
+#
+# The same columns as GraphML, under Danish headers, with Danish words for sectors, kinds and
+# yes/no, and decimal commas; the ids stay as they are so the two tables can be joined.
+
+
+def _actor_headers() -> dict[str, str]:
+    return {
+        "id": _("Id"),
+        "label": _("Navn"),
+        "sector": _("Sektor"),
+        "kind": _("Type"),
+        "department": _("Forvaltning"),
+        "x": "x",
+        "y": "y",
+        "island": _("Ø"),
+        "community": _("Fællesskab"),
+        "degree": _("Antal bånd"),
+        "weight": _("Samlet vægt"),
+        "betweenness": _("Mellemhed"),
+        "constraint": _("Begrænsning"),
+        "effective_size": _("Effektiv størrelse"),
+        "ei": _("E-I-indeks"),
+        "broker": _("Brobygger"),
+        "cut_point": _("Bindeled"),
+        "hub": _("Knudepunkt"),
+        "arenas": _("Arenaer"),
+    }
+
+
+def _tie_headers() -> dict[str, str]:
+    return {
+        "a": _("Aktør A"),
+        "b": _("Aktør B"),
+        "weight": _("Vægt"),
+        "kinds": _("Slags bånd"),
+        "first": _("Første"),
+        "last": _("Seneste"),
+        "bridge": _("Bro"),
+    }
+
+
+def _kind_label(kind: Any) -> Any:
+    labels = {
+        "department": _("Afdeling"),
+        "business": _("Virksomhed"),
+        "association": _("Forening"),
+        "citizens": _("Borgere"),
+    }
+    return labels.get(kind, kind)
+
+
+def _sheet_cell(name: str, value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if name == "sector":
+        return sector_label(str(value))
+    if name == "kind":
+        return _kind_label(value)
+    return _cell(value)
+
+
+def actors_table(doc: dict[str, Any]) -> Table:
+    """One row per actor: its id and every measure."""
+    names = ["id", *[name for name, _kind in NODE_FIELDS]]
+    headers = _actor_headers()
+    return Table(
+        title=_("Aktører"),
+        headers=[headers[n] for n in names],
+        rows=[[_sheet_cell(n, actor.get(n)) for n in names] for actor in doc.get("actors", [])],
+    )
+
+
+def ties_table(doc: dict[str, Any]) -> Table:
+    """One row per tied pair."""
+    names = ["a", "b", *[name for name, _kind in EDGE_FIELDS]]
+    headers = _tie_headers()
+    return Table(
+        title=_("Bånd"),
+        headers=[headers[n] for n in names],
+        rows=[[_sheet_cell(n, tie.get(n)) for n in names] for tie in doc.get("ties", [])],
+    )
 
 
 def actors_csv(doc: dict[str, Any]) -> str:
-    """One row per actor: its id and every measure."""
-    header = ["id", *[name for name, _kind in NODE_FIELDS]]
-    rows = [
-        [actor["id"], *[_cell(actor.get(name)) for name, _kind in NODE_FIELDS]]
-        for actor in doc.get("actors", [])
-    ]
-    return _csv(header, rows)
+    """The actors as CSV for Danish Excel (BOM, `;`, Danish headers, decimal comma)."""
+    return excel_csv(actors_table(doc)).decode("utf-8")
 
 
 def ties_csv(doc: dict[str, Any]) -> str:
-    """One row per tied pair."""
-    header = ["a", "b", *[name for name, _kind in EDGE_FIELDS]]
-    rows = [
-        [tie["a"], tie["b"], *[_cell(tie.get(name)) for name, _kind in EDGE_FIELDS]]
-        for tie in doc.get("ties", [])
-    ]
-    return _csv(header, rows)
+    return excel_csv(ties_table(doc)).decode("utf-8")
+
+
+def workbook(doc: dict[str, Any]) -> bytes:
+    """Actors and ties as one .xlsx, a sheet each."""
+    return xlsx_bytes(actors_table(doc), ties_table(doc))
 
 
 def _cell(value: Any) -> Any:

@@ -51,6 +51,8 @@ EXPORTS = {
     "csv": "api:landscape_actors_csv",
     "actors.csv": "api:landscape_actors_csv",
     "ties.csv": "api:landscape_ties_csv",
+    "network.json": "api:landscape_json_file",
+    "network.xlsx": "api:landscape_xlsx",
 }
 
 

@@ -295,7 +295,8 @@ def _exports(municipality: Municipality, period: tuple[Any, Any]) -> list[dict[s
     query = urlencode({"fra": period[0].isoformat(), "til": period[1].isoformat()})
     for name, label in (
         ("graphml", _("Netværket som GraphML (til fx Gephi eller yEd)")),
-        ("json", _("Netværket som JSON (aktører, bånd og mål)")),
+        ("network.json", _("Netværket som JSON (aktører, bånd og mål)")),
+        ("network.xlsx", _("Aktører og bånd som Excel-fil")),
         ("actors.csv", _("Aktørerne som CSV (til regneark)")),
         ("ties.csv", _("Båndene som CSV (til regneark)")),
     ):

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samskab.accounts.models import User
@@ -71,6 +72,7 @@ def create_space(
     title: str,
     description: str = "",
     visibility: str = Visibility.PUBLIC,
+    min_assurance: str = "",
 ) -> Space:
     municipality = movement.municipality
     # Those who may open the movement may also give it a space: the mayor's starting question
@@ -91,9 +93,17 @@ def create_space(
             slug=_free_slug(municipality, title),
             description=description,
             visibility=visibility,
+            min_assurance=min_assurance,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        record(municipality.pk, actor, "space.created", space, visibility=visibility)
+        record(
+            municipality.pk,
+            actor,
+            "space.created",
+            space,
+            visibility=visibility,
+            min_assurance=min_assurance,
+        )
     return space
 
 
@@ -122,16 +132,13 @@ def invite_to_space(space: Space, actor: Any, *, email: str) -> SpaceInvitation:
             raise ServiceError(_("Personen er allerede inviteret."))
         record(space.municipality_id, actor, "space.invited", space, person=person.pk)
         link = settings.SITE_URL + space.get_absolute_url()
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Du er inviteret til %(space)s") % {"space": space.title},
-                _(
-                    "Du er inviteret til rummet »%(space)s« i %(municipality)s.\n\n"
-                    "Åbn det her: %(link)s"
-                )
-                % {"space": space.title, "municipality": space.municipality, "link": link},
-                None,
-                [person.email],
-            )
-        )
+        # In the language the invited person chose, not the inviter's.
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            subject = _("Du er inviteret til %(space)s") % {"space": space.title}
+            body = _(
+                "Du er inviteret til rummet »%(space)s« i %(municipality)s.\n\n"
+                "Åbn det her: %(link)s"
+            ) % {"space": space.title, "municipality": space.municipality, "link": link}
+        recipient = person.email
+        transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
     return invitation

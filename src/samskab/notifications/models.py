@@ -32,3 +32,38 @@ class EmailPreference(models.Model):
 
     def wants(self, kind: str) -> bool:
         return bool(getattr(self, kind))
+
+
+class Notification(models.Model):
+    """One thing that happened to a person's ideas, challenges or statements: the in-app list
+    under "Beskeder" and the mail are written by the same call (`services.notify`), so the two
+    never disagree. Written in the recipient's language when it happened; addressed to one
+    person, who alone may read it."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("emne"), max_length=300)
+    body = models.TextField(_("besked"))
+    # A path on this site (/kommuner/…), made absolute with SITE_URL in the mail.
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["person", "-created_at"], name="notification_person_time"),
+            models.Index(fields=["person", "read_at"], name="notification_person_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.subject}"

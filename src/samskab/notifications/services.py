@@ -16,7 +16,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 from django_tasks import task
@@ -24,7 +24,7 @@ from django_tasks import task
 from samskab.accounts.models import Membership, User
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
-from samskab.notifications.models import EmailPreference, Kind
+from samskab.notifications.models import EmailPreference, Kind, Notification
 
 if TYPE_CHECKING:
     pass
@@ -102,23 +102,45 @@ def save_preferences(
     return pref
 
 
+def site_name(municipality: Any = None) -> str:
+    """The name a mail signs with: Samskab, and the municipality's name where there is one."""
+    name = getattr(settings, "SITE_NAME", "Samskab")
+    return f"{name} · {municipality}" if municipality else name
+
+
+def absolute(link: str) -> str:
+    """A link on this site as an address that works from a mail (SITE_URL, one way for all)."""
+    if not link or link.startswith(("http://", "https://")):
+        return link
+    return settings.SITE_URL + link
+
+
 @task()
-def send_email(person_id: int, kind: str, subject: str, body: str) -> bool:
-    """Send one notification in the person's language, with a working unsubscribe link."""
+def send_email(
+    person_id: int, kind: str, subject: str, body: str, link: str = "", place: str = ""
+) -> bool:
+    """Send one notification in the person's language: a greeting, the news, a link to what it
+    is about, Samskab's and the municipality's name, and a working unsubscribe link."""
     person = User.objects.filter(pk=person_id, is_active=True).first()
     if person is None or not preference(person).wants(kind):
         return False
-    link = unsubscribe_url(person.pk, kind)
+    unsubscribe_link = unsubscribe_url(person.pk, kind)
+    sender = site_name(place or None)
     with translation.override(person.language):
+        parts = [_("Hej %(name)s") % {"name": person.public_name}, body.strip()]
+        address = absolute(link)
+        if address and address not in body:
+            parts.append(_("Se det her: %(link)s") % {"link": address})
+        parts.append(_("Venlig hilsen\n%(sender)s") % {"sender": sender})
         footer = _("Vil du ikke have flere af den slags mails? Afmeld her: %(link)s") % {
-            "link": link
+            "link": unsubscribe_link
         }
     message = EmailMessage(
         subject=subject,
-        body=f"{body}\n\n-- \n{footer}\n",
+        body="\n\n".join(parts) + f"\n\n-- \n{footer}\n",
         to=[person.email],
         headers={
-            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe": f"<{unsubscribe_link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
@@ -126,12 +148,64 @@ def send_email(person_id: int, kind: str, subject: str, body: str) -> bool:
     return True
 
 
-def notify(person: Any, kind: str, subject: str, body: str) -> None:
-    """Queue a mail to `person` once the current transaction commits (if they want it)."""
+def notify(
+    person: Any,
+    kind: str,
+    subject: str,
+    body: str,
+    *,
+    link: str = "",
+    municipality: Any = None,
+) -> None:
+    """Tell `person` something: a row in their in-app list now (in the caller's transaction, so
+    a rolled-back action leaves none) and a mail once the transaction commits (if they want it).
+
+    `subject` and `body` are already in the recipient's language (see `in_language`); `link` is
+    the path of what it is about, which the person may open; `municipality` where it happened."""
     if person is None or not getattr(person, "is_active", False):
         return
+    path = link[len(settings.SITE_URL) :] if link.startswith(settings.SITE_URL) else link
+    if not path.startswith("/") or path.startswith("//"):
+        path = ""  # only this site's own pages, never an address elsewhere
+    Notification.objects.create(
+        person=person,
+        municipality=municipality,
+        kind=kind,
+        subject=subject[:300],
+        body=body,
+        link=path[:500],
+    )
     person_id = person.pk
-    transaction.on_commit(lambda: send_email.enqueue(person_id, kind, subject, body))
+    place = str(municipality) if municipality is not None else ""
+    transaction.on_commit(lambda: send_email.enqueue(person_id, kind, subject, body, path, place))
+
+
+def notifications_for(person: Any, *, limit: int = 50) -> list[Notification]:
+    """The person's own notifications, newest first (one query); no one else's, ever."""
+    if not getattr(person, "is_authenticated", False):
+        return []
+    return list(Notification.objects.filter(person=person).select_related("municipality")[:limit])
+
+
+def unread_count(person: Any) -> int:
+    """How many of the person's notifications they have not marked as read (one query)."""
+    if not getattr(person, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(person=person, read_at__isnull=True).count()
+
+
+def mark_read(person: User, actor: Any, *, notification_id: int | None = None) -> int:
+    """Mark one (or all) of the person's notifications as read. Only the person may."""
+    if not getattr(actor, "is_authenticated", False) or actor.pk != person.pk:
+        raise ServiceError(_("Du kan kun markere dine egne notifikationer."))
+    rows = Notification.objects.filter(person=person, read_at__isnull=True)
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    with transaction.atomic():
+        changed = rows.update(read_at=timezone.now())
+        if changed:
+            _record_for(person, "notifications.read", count=changed)
+    return changed
 
 
 def in_language(person: Any, text_factory: Any) -> str:

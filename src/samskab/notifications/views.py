@@ -44,3 +44,26 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Dine valg er gemt."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What happened to my ideas, challenges and statements, newest first. Only my own."""
+    if request.method == "POST":
+        raw = request.POST.get("notification", "").strip()
+        one = int(raw) if raw.isdigit() and len(raw) <= 18 else None
+        if raw and one is None:
+            messages.error(request, _("Den notifikation findes ikke."))
+            return redirect("notifications:inbox")
+        changed = services.mark_read(request.user, request.user, notification_id=one)
+        if one is not None and not changed:
+            # Not theirs, or already read: nothing changes, and nothing is told about others'.
+            messages.info(request, _("Den notifikation er allerede markeret som læst."))
+        elif one is not None:
+            messages.success(request, _("Markeret som læst."))
+        else:
+            messages.success(request, _("Alle dine notifikationer er markeret som læst."))
+        return redirect("notifications:inbox")
+    items = services.notifications_for(request.user)
+    unread = sum(1 for n in items if n.read_at is None)
+    return render(request, "notifications/inbox.html", {"items": items, "unread": unread})

@@ -15,7 +15,12 @@ import rules
 
 from samskab.accounts.models import Role
 from samskab.municipalities.models import Space
-from samskab.municipalities.rules import _role_predicate, is_administrator, is_facilitator
+from samskab.municipalities.rules import (
+    _role_predicate,
+    is_administrator,
+    is_facilitator,
+    takes_part_in_space,
+)
 from samskab.opinions.models import Conversation
 
 is_moderator = _role_predicate("opinions_is_moderator", Role.MODERATOR)
@@ -50,11 +55,11 @@ moderates = is_moderator | is_facilitator | is_administrator
 runs_conversations = is_facilitator | is_administrator | is_manager
 
 rules.add_perm("opinions.view_conversation", can_view_space)
-rules.add_perm("opinions.vote", rules.is_authenticated & can_view_space & is_open)
+rules.add_perm("opinions.vote", rules.is_authenticated & takes_part_in_space & is_open)
 rules.add_perm(
     "opinions.add_statement",
     rules.is_authenticated
-    & can_view_space
+    & takes_part_in_space
     & is_open
     & (participants_can_add | runs_conversations | moderates),
 )

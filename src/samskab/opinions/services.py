@@ -270,6 +270,7 @@ def moderate_statement(
     # The author reads the reason: the same cleaning and CPR check as any free text.
     reason = clean_free_text(reason, limit=500)
     with transaction.atomic():
+        old_state = statement.moderation
         statement.moderation = state
         if is_meta is not None:
             statement.is_meta = is_meta
@@ -287,7 +288,49 @@ def moderate_statement(
         )
         # Moderating out (or marking meta) changes the map: the statement stops counting.
         mark_dirty(statement.conversation_id)
+        _tell_author(statement, actor, old_state)
     return statement
+
+
+def _tell_author(statement: Statement, actor: Any, old_state: int) -> None:
+    """The author hears what the moderator decided about their statement (in their language)."""
+    author = statement.author
+    unchanged = old_state == statement.moderation
+    if author is None or author.pk == getattr(actor, "pk", None) or unchanged:
+        return
+    if statement.moderation == ModerationState.UNMODERATED:
+        return
+    from samskab.notifications.models import Kind
+    from samskab.notifications.services import in_language, notify
+
+    conversation = statement.conversation
+    if statement.moderation == ModerationState.OUT:
+
+        def body() -> str:
+            return _(
+                "En moderator har afvist dit udsagn i samtalen »%(title)s«: »%(text)s«. "
+                "Begrundelse: %(reason)s"
+            ) % {
+                "title": conversation.title,
+                "text": statement.text,
+                "reason": statement.moderation_reason or "–",
+            }
+    else:
+
+        def body() -> str:
+            return _(
+                "Dit udsagn i samtalen »%(title)s« er godkendt, så de andre kan stemme om det: "
+                "»%(text)s«"
+            ) % {"title": conversation.title, "text": statement.text}
+
+    notify(
+        author,
+        Kind.MODERATION,
+        in_language(author, lambda: _("Besked fra moderator")),
+        in_language(author, body),
+        link=conversation.get_absolute_url(),
+        municipality=conversation.municipality,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1049,12 +1092,16 @@ def open_conversations(user: Any, municipality: Any, *, limit: int = 20) -> list
 # -- for the council report ---------------------------------------------------------------------
 
 
-def maps_for_report(user: Any, challenge: Any) -> list[dict[str, Any]]:
+def maps_for_report(
+    user: Any, challenge: Any, *, conversations: list[Conversation] | None = None
+) -> list[dict[str, Any]]:
     """The challenge's opinion maps as anyone may see them (`public_result`: no group below the
     minimum size), each with the statements every opinion group shown agrees with and those
     where the declared roles differ most. None unless the person may see the challenge's space.
-    Three queries, whatever the number of maps or statements."""
-    conversations = conversations_for_challenge(challenge, user)
+    Three queries, whatever the number of maps or statements. `conversations`: these instead
+    of the challenge's own (from `conversations_for_report`, which checks the space)."""
+    if conversations is None:
+        conversations = conversations_for_challenge(challenge, user)
     if not conversations:
         return []
     ids = [c.pk for c in conversations]
@@ -1134,4 +1181,59 @@ def search_statements(user: Any, municipality: Any, query: str, *, limit: int = 
         search.search(found, query, ["text"])
         .select_related("conversation__municipality")
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# --- read for people ---------------------------------------------------------------------------
+
+
+def personal_data_export(person: Any) -> dict[str, Any]:
+    """The person's own opinion data for their personal-data download: each current vote (the
+    statement's text, the vote, the role they voted as, when) and each statement they wrote
+    (with what the moderator decided). Nobody else's; called with scopes disabled."""
+    if getattr(person, "pk", None) is None:
+        return {"votes": [], "statements": []}
+    values = dict(VoteValue.choices)
+    states = dict(ModerationState.choices)
+    votes = [
+        {
+            "conversation": vote.conversation.title,
+            "statement": vote.statement.text,
+            "vote": str(values.get(vote.value, vote.value)),
+            "role": vote.role,
+            "voted_at": vote.created_at.isoformat(),
+        }
+        for vote in Vote.objects.filter(participant__person=person)
+        .select_related("statement", "conversation")
+        .order_by("created_at", "id")
+    ]
+    statements = [
+        {
+            "conversation": statement.conversation.title,
+            "text": statement.text,
+            "moderation": str(states.get(statement.moderation, statement.moderation)),
+            "moderation_reason": statement.moderation_reason,
+            "written_at": statement.created_at.isoformat(),
+        }
+        for statement in Statement.objects.filter(author=person)
+        .select_related("conversation")
+        .order_by("created_at", "id")
+    ]
+    return {"votes": votes, "statements": statements}
+
+
+# --- read for reports ---
+
+
+def conversations_for_report(challenge: Any, user: Any) -> list[Conversation]:
+    """The conversations a challenge's council report shows: the challenge's own and those of its
+    space that belong to no challenge (a space's own conversation is about what its challenges
+    ask). None unless the person may see the challenge's space. One query."""
+    if not user.has_perm("municipalities.view_space", challenge.space):
+        return []
+    return list(
+        Conversation.objects.filter(space=challenge.space)
+        .filter(Q(challenge=challenge) | Q(challenge__isnull=True))
+        .select_related("municipality", "space")
+        .order_by("-created_at", "-id")
     )

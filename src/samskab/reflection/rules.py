@@ -18,6 +18,7 @@ from samskab.municipalities.rules import (
     is_administrator,
     is_facilitator,
     is_municipal_staff,
+    meets_space_assurance,
 )
 from samskab.reflection.models import Learning, LearningAuthor, Room, Session
 
@@ -84,7 +85,7 @@ rules.add_perm("reflection.view_library", is_municipal_staff)
 # On a room or a session.
 rules.add_perm("reflection.view_room", is_member | runs_processes)
 rules.add_perm("reflection.facilitate_room", facilitates)
-rules.add_perm("reflection.write_entry", is_member & is_open_session)
+rules.add_perm("reflection.write_entry", is_member & is_open_session & meets_space_assurance)
 rules.add_perm("reflection.add_learning", facilitates)
 # On a learning.
 rules.add_perm("reflection.view_learning", is_municipal_staff | is_author)

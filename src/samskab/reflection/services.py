@@ -884,3 +884,22 @@ def search_learnings(
         .select_related("municipality")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+# --- read for reports ---
+
+
+def learnings_for_movement(movement: Any, user: Any) -> list[Learning]:
+    """What the movement's reflection rooms, and those of its challenges, chose to share: the
+    learnings written from them, for the movement's council report. Only for those who may see
+    the movement's landscape (its own staff); else none. One query."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(
+        "landscape.view_landscape", movement.municipality
+    ):
+        return []
+    return list(
+        Learning.objects.filter(municipality_id=movement.municipality_id, room__isnull=False)
+        .filter(Q(room__movement=movement) | Q(room__challenge__space__movement=movement))
+        .only("title", "text", "created_at")
+        .order_by("created_at", "id")
+    )

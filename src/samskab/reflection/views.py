@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import Truncator
@@ -46,7 +47,20 @@ def room_list(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     rooms = list(
         services.rooms_for(request.user, municipality)
         .select_related("municipality", "movement", "challenge")
-        .annotate(n_members=Count("members", distinct=True))
+        # Counted in a subquery: for a member the list is filtered on their own membership,
+        # and a Count over that same join would count only them ("Medlemmer 1").
+        .annotate(
+            n_members=Coalesce(
+                Subquery(
+                    RoomMember.objects.filter(room=OuterRef("pk"))
+                    .order_by()
+                    .values("room")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            )
+        )
         .order_by("title", "id")
     )
     return render(
@@ -115,7 +129,7 @@ def room_create(request: HttpRequest, municipality: Municipality) -> HttpRespons
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Rummet er oprettet. Invitér nu deltagerne."))
+            messages.success(request, _("Rummet er oprettet. Inviter nu deltagerne."))
             return redirect(room.get_absolute_url())
     return render(
         request,

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from samskab.analysis.stacey import Zone, ZoneThresholds
 from samskab.challenges.models import CURRENT_COMPARISON, Comparison, Idea
 from samskab.challenges.models import Visibility as IdeaVisibility
 from samskab.complexity import services as complexity_services
@@ -24,8 +25,109 @@ from samskab.workshops.models import (
     reflection_origin,
 )
 
+# The big screen's Stacey chart, in SVG user units. Five cells per axis, one per answer on the
+# 1–5 scale; a mean on the 0–1 scale and the zone boundaries are placed so that 0 is the middle
+# of the first cell and 1 the middle of the last (the answer 1 is 0, the answer 5 is 1), so a
+# cell and the mean of everyone in it are drawn at the same spot. The margins hold the axis
+# titles whole at the font sizes below (tested in tests/e2e/test_big_screen.py).
 CELL = 80
-PAD = 50
+PLOT = CELL * SCALE_HIGH
+LEFT = 64
+TOP = 12
+RIGHT = 12
+BOTTOM = 60
+AXIS_FONT = 24
+COUNT_FONT = 22
+ZONE_FONT = 24
+ZONE_COLOURS = {
+    Zone.TECHNICALLY_RATIONAL: "#dbeafe",
+    Zone.POLITICAL: "#fde7d9",
+    Zone.JUDGMENTAL: "#e4f3df",
+    Zone.COMPLEXITY: "#f6f0d5",
+    Zone.CHAOS: "#f3dce6",
+}
+
+
+def _x(unit: float) -> float:
+    return round(LEFT + CELL / 2 + unit * (PLOT - CELL), 1)
+
+
+def _y(unit: float) -> float:
+    return round(TOP + CELL / 2 + (1 - unit) * (PLOT - CELL), 1)
+
+
+def _edge_x(unit: float) -> float:
+    """A zone boundary across the agreement axis; 0 and 1 are the plot's edges."""
+    return float(LEFT) if unit <= 0 else float(LEFT + PLOT) if unit >= 1 else _x(unit)
+
+
+def _edge_y(unit: float) -> float:
+    return float(TOP + PLOT) if unit <= 0 else float(TOP) if unit >= 1 else _y(unit)
+
+
+def _label_spot(
+    box: tuple[float, float, float, float],
+    towards: tuple[float, float],
+    outside: list[tuple[float, float, float, float]],
+) -> tuple[float, float]:
+    """Where a zone's number goes: a grid crossing inside the zone (`box` = x0, y0, x1, y1) and
+    outside the `outside` boxes, nearest `towards`. A crossing is a cell's corner, never where
+    a cell's circle is, so the number is never hidden under the people's answers."""
+    margin = ZONE_FONT * 0.6
+
+    def within(x: float, y: float, b: tuple[float, float, float, float]) -> bool:
+        return b[0] + margin <= x <= b[2] - margin and b[1] + margin <= y <= b[3] - margin
+
+    def touches(x: float, y: float, b: tuple[float, float, float, float]) -> bool:
+        return b[0] - margin < x < b[2] + margin and b[1] - margin < y < b[3] + margin
+
+    crossings = [
+        (float(LEFT + CELL * i), float(TOP + CELL * j))
+        for i in range(1, SCALE_HIGH)
+        for j in range(1, SCALE_HIGH)
+    ]
+    fits = [
+        (x, y)
+        for x, y in crossings
+        if within(x, y, box) and not any(touches(x, y, o) for o in outside)
+    ]
+    if not fits:
+        return ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    return min(fits, key=lambda p: (p[0] - towards[0]) ** 2 + (p[1] - towards[1]) ** 2)
+
+
+def _zones(t: ZoneThresholds) -> list[dict[str, Any]]:
+    """Zone 4 (the whole square) under the four corner zones, each with its number on the
+    chart, so colour is never the only cue."""
+
+    def area(zone: Zone, x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:
+        return {
+            "zone": int(zone),
+            "name": complexity_services.zone_name(zone),
+            "fill": ZONE_COLOURS[zone],
+            "x": x0,
+            "y": y0,
+            "w": round(x1 - x0, 1),
+            "h": round(y1 - y0, 1),
+            "box": (x0, y0, x1, y1),
+        }
+
+    corners = [
+        area(Zone.TECHNICALLY_RATIONAL, _edge_x(t.high), _edge_y(1), _edge_x(1), _edge_y(t.high)),
+        area(Zone.POLITICAL, _edge_x(0), _edge_y(1), _edge_x(t.low), _edge_y(t.high)),
+        area(Zone.JUDGMENTAL, _edge_x(t.high), _edge_y(t.low), _edge_x(1), _edge_y(0)),
+        area(Zone.CHAOS, _edge_x(0), _edge_y(t.chaos), _edge_x(t.chaos), _edge_y(0)),
+    ]
+    corners = [z for z in corners if z["w"] > 0 and z["h"] > 0]
+    whole = area(Zone.COMPLEXITY, LEFT, TOP, LEFT + PLOT, TOP + PLOT)
+    outer = {1: (LEFT + PLOT, TOP), 2: (LEFT, TOP), 3: (LEFT + PLOT, TOP + PLOT)}
+    outer[5] = (LEFT, TOP + PLOT)
+    for z in corners:
+        z["label_x"], z["label_y"] = _label_spot(z["box"], outer[z["zone"]], [])
+    whole["label_x"], whole["label_y"] = _label_spot(
+        whole["box"], (LEFT + PLOT / 2, TOP + PLOT / 2), [z["box"] for z in corners]
+    )
+    return [whole, *corners]
 
 
 def stacey(activity: Activity) -> dict[str, Any]:
@@ -40,29 +142,45 @@ def stacey(activity: Activity) -> dict[str, Any]:
     for r in ratings:
         counts[(r.agreement, r.certainty)] = counts.get((r.agreement, r.certainty), 0) + 1
     most = max(counts.values(), default=1)
+    steps = SCALE_HIGH - 1
     cells = [
         {
-            "x": PAD + (a - 1) * CELL + CELL / 2,
-            "y": PAD + (SCALE_HIGH - c) * CELL + CELL / 2,
-            "r": round(8 + 28 * n / most, 1),
+            "x": _x((a - 1) / steps),
+            "y": _y((c - 1) / steps),
+            # Big enough for its number at the count font, at most filling its cell.
+            "r": round(COUNT_FONT * 0.75 + (CELL / 2 - 4 - COUNT_FONT * 0.75) * n / most, 1),
             "n": n,
         }
         for (a, c), n in sorted(counts.items())
     ]
+    width = LEFT + PLOT + RIGHT
+    height = TOP + PLOT + BOTTOM
     data: dict[str, Any] = {
         "n": len(ratings),
         "cells": cells,
-        "size": PAD * 2 + CELL * SCALE_HIGH,
-        "plot": CELL * SCALE_HIGH,
-        "pad": PAD,
-        "lines": [PAD + CELL * i for i in range(1, SCALE_HIGH)],
-        "mid": PAD + CELL * SCALE_HIGH / 2,
+        "width": width,
+        "height": height,
+        "plot": PLOT,
+        "left": LEFT,
+        "top": TOP,
+        "right": LEFT + PLOT,
+        "bottom": TOP + PLOT,
+        "lines_x": [LEFT + CELL * i for i in range(1, SCALE_HIGH)],
+        "lines_y": [TOP + CELL * i for i in range(1, SCALE_HIGH)],
+        "mid_x": LEFT + PLOT / 2,
+        "mid_y": TOP + PLOT / 2,
+        "x_title_y": TOP + PLOT + BOTTOM / 2 + AXIS_FONT / 3,
+        "y_title_x": LEFT / 2,
+        "axis_font": AXIS_FONT,
+        "count_font": COUNT_FONT,
+        "zone_font": ZONE_FONT,
+        "zones": _zones(thresholds),
     }
     if summary is not None:
         mean = summary.overall.mean
         data.update(
-            mean_x=round(PAD + mean.agreement * CELL * SCALE_HIGH, 1),
-            mean_y=round(PAD + (1 - mean.certainty) * CELL * SCALE_HIGH, 1),
+            mean_x=_x(mean.agreement),
+            mean_y=_y(mean.certainty),
             agreement=round(mean.agreement * 100),
             certainty=round(mean.certainty * 100),
             zone=int(summary.overall.zone),

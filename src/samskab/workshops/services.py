@@ -304,8 +304,17 @@ def find_session(code: str) -> LiveSession:
     return session
 
 
-def join(session: LiveSession, user: Any, *, pseudonym: str, role: str = "") -> WorkshopParticipant:
-    """Join as oneself (logged in) or as a guest (when the session allows it)."""
+def join(
+    session: LiveSession,
+    user: Any,
+    *,
+    pseudonym: str,
+    role: str = "",
+    token: str | None = None,
+) -> WorkshopParticipant:
+    """Join as oneself (logged in) or as a guest (when the session allows it). `token` is the
+    one this browser got from an earlier join: the same phone joining again (the form sent
+    twice, a new name) is the same participant, so the big screen counts it once."""
     if not session.is_live:
         raise ServiceError(_("Workshoppen er slut, så du kan ikke deltage længere."))
     pseudonym = " ".join((pseudonym or "").split())
@@ -327,8 +336,14 @@ def join(session: LiveSession, user: Any, *, pseudonym: str, role: str = "") -> 
         if not logged_in:
             raise ServiceError(_("Vælg en af rollerne på listen, eller ingen bestemt rolle."))
         raise ServiceError(_("Du kan kun deltage som en rolle, du har i kommunen."))
-    token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        again = participant_for(session, token)
+        if again is not None and (again.is_guest if not logged_in else again.person_id == user.pk):
+            again.pseudonym = pseudonym
+            again.role = role
+            again.save(update_fields=["pseudonym", "role"])
+            return again
+        token = secrets.token_urlsafe(32)
         if logged_in:
             found = WorkshopParticipant.objects.filter(session=session, person=user).first()
             if found is not None:

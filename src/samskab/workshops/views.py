@@ -167,6 +167,8 @@ def screen(request: HttpRequest, municipality: Municipality, session: int) -> Ht
             "session": found,
             "join_url": _join_url(request, found),
             "join_path": reverse("workshops:join"),
+            # What people type from across the room: the address without the scheme and code.
+            "join_short": request.get_host() + reverse("workshops:join"),
             "qr": _qr_svg(_join_url(request, found)),
             **board.board(found),
         },
@@ -265,6 +267,7 @@ def join(request: HttpRequest) -> HttpResponse:
                             request.user,
                             pseudonym=form.cleaned_data["pseudonym"],
                             role=form.cleaned_data.get("role") or "",
+                            token=request.session.get(SESSION_KEY, {}).get(str(session.pk)),
                         )
                 except services.ServiceError as e:
                     form.add_error(None, str(e))
