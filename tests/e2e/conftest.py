@@ -77,3 +77,15 @@ def axe_violations(page) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert violations == [], f"axe found problems on {page.url}: {violations}"
+
+
+def check_both_widths(page) -> None:
+    """axe at desktop width, then at 390 px with no sideways scrolling; back to desktop."""
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        assert_accessible(page)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"{page.url} scrolls sideways at 390 px ({width} px wide)"
+    finally:
+        page.set_viewport_size({"width": 1200, "height": 900})

@@ -17,7 +17,7 @@ from samskab.landscape import services as landscape
 from samskab.landscape.models import LandscapeRun
 from samskab.municipalities.data import load_municipalities
 from samskab.municipalities.models import Municipality
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import check_both_widths as check
 from tests.e2e.test_foundation import log_in
 from tests.landscape.documents import make_document
 
@@ -40,18 +40,6 @@ def site(transactional_db, live_server):
             },
         )
     return live_server.url, demo.municipality.slug
-
-
-def check(page) -> None:
-    """axe at desktop width, then at 390 px with no sideways scrolling; back to desktop."""
-    assert_accessible(page)
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        assert_accessible(page)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 390, f"{page.url} scrolls sideways at 390 px ({width} px wide)"
-    finally:
-        page.set_viewport_size({"width": 1200, "height": 900})
 
 
 def test_the_mayor_reads_the_dashboard(page, site) -> None:

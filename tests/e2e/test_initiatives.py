@@ -17,7 +17,7 @@ from samskab.demo.content import DEMO_PASSWORD, demo_email, load_demo
 from samskab.initiatives.models import Initiative
 from samskab.municipalities.data import load_municipalities
 from samskab.municipalities.models import Municipality
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import check_both_widths as check
 from tests.e2e.test_foundation import log_in
 
 ELDERLY = "Hvordan kan vi sammen skabe flere gode fællesskaber for ældre, der føler sig alene?"
@@ -29,18 +29,6 @@ def site(transactional_db, live_server):
     load_municipalities(Municipality)
     load_demo()
     return live_server.url
-
-
-def check(page) -> None:
-    """axe at desktop width, then at 390 px with no sideways scrolling; back to desktop."""
-    assert_accessible(page)
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        assert_accessible(page)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 390, f"{page.url} scrolls sideways at 390 px ({width} px wide)"
-    finally:
-        page.set_viewport_size({"width": 1200, "height": 900})
 
 
 def commit(page, economy_url: str, kind: str, quantity: str, **extra: str) -> None:

@@ -13,7 +13,7 @@ from samskab.challenges.models import Challenge
 from samskab.demo.content import load_demo
 from samskab.municipalities.data import load_municipalities
 from samskab.municipalities.models import Municipality
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import check_both_widths as check
 from tests.e2e.test_foundation import log_in
 
 ELDERLY = "Hvordan kan vi sammen skabe flere gode fællesskaber for ældre, der føler sig alene?"
@@ -24,18 +24,6 @@ def site(transactional_db, live_server):
     load_municipalities(Municipality)
     load_demo()
     return live_server.url
-
-
-def check(page) -> None:
-    """axe at desktop width, then at 390 px with no sideways scrolling; back to desktop."""
-    assert_accessible(page)
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        assert_accessible(page)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 390, f"{page.url} scrolls sideways at 390 px ({width} px wide)"
-    finally:
-        page.set_viewport_size({"width": 1200, "height": 900})
 
 
 def tab_to(page, name: str, limit: int = 40) -> None:
