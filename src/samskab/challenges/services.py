@@ -1055,7 +1055,6 @@ def report_figures(user: Any, challenge: Challenge) -> dict[str, Any] | None:
     outcome and support, the stored ranking with its uncertainty, and who took part by role
     (authors, supporters and those who compared; roles counted per person). None unless the
     person may see the challenge. Six queries, whatever the number of ideas or people."""
-    from samskab.accounts.models import Membership
     from samskab.challenges.models import Ranking
 
     if not user.has_perm("challenges.view_challenge", challenge):
@@ -1079,30 +1078,13 @@ def report_figures(user: Any, challenge: Challenge) -> dict[str, Any] | None:
         for r in (ranking.data if ranking else [])
         if r["idea"] in titles
     ]
-    people = set(
-        Idea.objects.filter(challenge=challenge, author__isnull=False).values_list(
-            "author_id", flat=True
-        )
-    )
-    people.update(
-        Support.objects.filter(idea__challenge=challenge).values_list("person_id", flat=True)
-    )
-    people.update(
-        Comparison.objects.filter(challenge=challenge, person__isnull=False).values_list(
-            "person_id", flat=True
-        )
-    )
-    roles: dict[int, set[str]] = {}
-    for person, role in Membership.objects.filter(
-        municipality_id=challenge.municipality_id, person_id__in=people
-    ).values_list("person_id", "role"):
-        roles.setdefault(person, set()).add(role)
+    participants = _roles_of_participants([challenge.pk], challenge.municipality_id)
     return {
         "ideas": ideas,
         "ranking": ranked,
         "comparisons": ranking.n_comparisons if ranking else 0,
-        "participants": len(people),
-        "roles": [sorted(roles.get(p, ())) for p in sorted(people)],
+        "participants": len(participants),
+        "roles": participants,
     }
 
 
@@ -1158,7 +1140,6 @@ def movement_report_figures(user: Any, municipality: Any) -> dict[str, Any]:
     visible ideas counted by outcome with their support and comments, and who took part
     (authors, supporters and those who compared; roles per person, each person once across
     the challenges). Five queries, whatever the number of challenges, ideas or people."""
-    from samskab.accounts.models import Membership
     from samskab.municipalities.access import visible_spaces
 
     found = list(
@@ -1176,24 +1157,7 @@ def movement_report_figures(user: Any, municipality: Any) -> dict[str, Any]:
             "challenge_id", "title", "outcome", "support_count", "comment_count"
         )
     )
-    people = set(
-        Idea.objects.filter(challenge__in=ids, author__isnull=False).values_list(
-            "author_id", flat=True
-        )
-    )
-    people.update(
-        Support.objects.filter(idea__challenge__in=ids).values_list("person_id", flat=True)
-    )
-    people.update(
-        Comparison.objects.filter(challenge__in=ids, person__isnull=False).values_list(
-            "person_id", flat=True
-        )
-    )
-    roles: dict[int, set[str]] = {}
-    for person, role in Membership.objects.filter(
-        municipality_id=municipality.pk, person_id__in=people
-    ).values_list("person_id", "role"):
-        roles.setdefault(person, set()).add(role)
+    participants = _roles_of_participants(ids, municipality.pk)
     per: dict[int, dict[str, Any]] = {c["pk"]: {**c, "ideas": 0, "selected": []} for c in found}
     for i in ideas:
         row = per[i["challenge_id"]]
@@ -1203,6 +1167,34 @@ def movement_report_figures(user: Any, municipality: Any) -> dict[str, Any]:
     return {
         "challenges": list(per.values()),
         "ideas": ideas,
-        "participants": len(people),
-        "roles": [sorted(roles.get(p, ())) for p in sorted(people)],
+        "participants": len(participants),
+        "roles": participants,
     }
+
+
+def _roles_of_participants(challenge_ids: list[int], municipality_id: int) -> list[list[str]]:
+    """Everyone who took part in these challenges (wrote an idea, supported one or compared
+    two), once each, in person order: their roles in the municipality. Four queries."""
+    from samskab.accounts.models import Membership
+
+    people = set(
+        Idea.objects.filter(challenge__in=challenge_ids, author__isnull=False).values_list(
+            "author_id", flat=True
+        )
+    )
+    people.update(
+        Support.objects.filter(idea__challenge__in=challenge_ids).values_list(
+            "person_id", flat=True
+        )
+    )
+    people.update(
+        Comparison.objects.filter(challenge__in=challenge_ids, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    roles: dict[int, set[str]] = {}
+    for person, role in Membership.objects.filter(
+        municipality_id=municipality_id, person_id__in=people
+    ).values_list("person_id", "role"):
+        roles.setdefault(person, set()).add(role)
+    return [sorted(roles.get(p, ())) for p in sorted(people)]
