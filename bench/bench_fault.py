@@ -7,9 +7,12 @@ Needs PostgreSQL on 127.0.0.1:5432 (user postgres; SAMSKAB_OPS_POSTGRES to chang
 `samskab serve --workers 2 --no-worker` and `samskab db_worker` on a database of its own
 (test_ops_fault_…, dropped afterwards), votes every (person, statement) pair once over the real
 API with session and CSRF, retrying a vote that got no answer, kills one web process and the
-task worker with SIGKILL when a third are acknowledged, starts the worker again, and checks that
-every acknowledged vote is stored once with its value and that the map the worker stored equals
-a recompute from scratch. Prints the report as JSON and writes bench/results/fault.json.
+task worker with SIGKILL when a third are acknowledged, starts the worker again, kills the
+worker once more in the middle of the map's last recompute and starts it again, and checks that
+every acknowledged vote is stored once with its value, that the killed recompute was run again
+to the end by the restarted worker (samskab.core.task_reaper), that no task is left running, and
+that the map the worker stored equals a recompute from scratch. Prints the report as JSON and
+writes bench/results/fault.json.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ def main() -> None:
         <= report["history_rows"]
         <= report["acknowledged_attempts"] + report["unanswered"]
         and report["map_equals_recompute"]
+        and report["killed_mid_recompute"].get("held")
+        and report["killed_task_status"] == "SUCCESSFUL"
+        and report["killed_task_starts"] == 2
+        and report["tasks_left_running"] == 0
     )
     report["nothing_lost"] = ok
     print(json.dumps(report, indent=2))

@@ -5,7 +5,11 @@ a PostgreSQL database of its own and Redis, sets up one conversation with bench_
 (people with sessions), and has client threads vote every (person, statement) pair once, each
 with a value fixed by the pair, retrying a vote that got no answer or a 5xx. When a third of the
 pairs are acknowledged it kills one web process and the task worker with SIGKILL and starts the
-worker again. Afterwards it reads the database and reports.
+worker again. When the load is over it kills the worker once more, in the middle of the map's
+last recompute (held there by a row lock the test takes, so the kill is never early or late),
+and starts it again: the map is then up to date only if the restarted worker runs that task
+again (samskab.core.task_reaper, TASK_STALE_AFTER=5 here). Afterwards it reads the database
+and reports.
 """
 
 from __future__ import annotations
@@ -37,6 +41,11 @@ from tests.production.ops import (
 CODE = "0751"
 RETRIES = 20
 MAP_WAIT_S = 180
+# A task running this long is taken as its worker's death (far above a recompute here).
+STALE_AFTER_S = 5
+HOLD_WAIT_S = 120
+ANALYSIS_TABLE = "opinions_conversationanalysis"
+TASKS_TABLE = "django_tasks_database_dbtaskresult"
 
 
 def _children(pid: int) -> list[int]:
@@ -74,6 +83,90 @@ def _vote(url: str, sid: str, csrf: str, statement: int, value: int) -> int:
         return 0
 
 
+def _worker(env: dict[str, str], logs: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [SAMSKAB, "db_worker"], env=env, stdout=logs, stderr=subprocess.STDOUT, cwd=ROOT
+    )
+
+
+def _wait(check: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _kill_mid_recompute(
+    url: str,
+    conversation_id: int,
+    vote: Any,
+    worker: subprocess.Popen[bytes],
+    env: dict[str, str],
+    logs: Any,
+) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+    """Kill the task worker in the middle of the map's recompute, start it again; returns the
+    new worker and what happened.
+
+    Waits until the map is up to date and nothing is queued, casts one more vote (which queues
+    a recompute), and holds the map's row locked (FOR NO KEY UPDATE) so that the recompute,
+    once the worker has started it, waits there (it locks the row FOR UPDATE). That is the
+    moment of the kill: the task is RUNNING, the map marked out of date, and no other vote
+    comes to queue another recompute. Then the lock goes and a new worker starts."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+
+        def settled() -> bool:
+            row = db.execute(
+                f"SELECT dirty, version, computed_version FROM {ANALYSIS_TABLE} "  # noqa: S608
+                "WHERE conversation_id = %s",
+                [conversation_id],
+            ).fetchone()
+            queued = db.execute(
+                f"SELECT count(*) FROM {TASKS_TABLE} WHERE status IN ('READY', 'RUNNING')"  # noqa: S608
+            ).fetchone()
+            return bool(row and not row[0] and row[1] == row[2] and queued and queued[0] == 0)
+
+        if not _wait(settled, HOLD_WAIT_S):
+            return worker, {"held": False, "why": "the map did not settle before the hold"}
+        status = vote()
+        held = psycopg.connect(url)  # a transaction, open until the kill
+        try:
+            dirty = held.execute(
+                f"SELECT dirty FROM {ANALYSIS_TABLE} WHERE conversation_id = %s "  # noqa: S608
+                "FOR NO KEY UPDATE",
+                [conversation_id],
+            ).fetchone()
+            if not (200 <= status < 300 and dirty and dirty[0]):
+                return worker, {"held": False, "why": f"the vote ({status}) queued no recompute"}
+
+            def waiting() -> Any:
+                # The worker's recompute has started and waits for the row this test holds.
+                blocked = db.execute(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> %s",
+                    [held.info.backend_pid],
+                ).fetchone()
+                running = db.execute(
+                    f"SELECT id FROM {TASKS_TABLE} WHERE status = 'RUNNING' "  # noqa: S608
+                    "AND task_path LIKE %s",
+                    ["%recompute_conversation"],
+                ).fetchall()
+                return blocked and blocked[0] > 0 and len(running) == 1 and running[0][0]
+
+            if not _wait(waiting, HOLD_WAIT_S):
+                return worker, {"held": False, "why": "the recompute never reached the lock"}
+            task_id = waiting()
+            killed = worker.pid
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+        finally:
+            held.rollback()
+            held.close()
+    return _worker(env, logs), {"held": True, "task": str(task_id), "worker_pid": killed}
+
+
 def run_fault_load(
     work: Path, *, participants: int, statements: int, threads: int
 ) -> dict[str, Any]:
@@ -81,7 +174,13 @@ def run_fault_load(
     data = work / "data"
     data.mkdir(parents=True, exist_ok=True)
     with new_database("fault") as url:
-        env = environment(data, url, REDIS_URL=REDIS, TASKS_BACKEND="database")
+        env = environment(
+            data,
+            url,
+            REDIS_URL=REDIS,
+            TASKS_BACKEND="database",
+            TASK_STALE_AFTER=str(STALE_AFTER_S),
+        )
         samskab("migrate", "--no-input", "-v", "0", env=env)
         sessions_file = work / "sessions.txt"
         out = subprocess.run(
@@ -114,9 +213,7 @@ def run_fault_load(
             stderr=subprocess.STDOUT,
             cwd=ROOT,
         )
-        worker = subprocess.Popen(
-            [SAMSKAB, "db_worker"], env=env, stdout=logs, stderr=subprocess.STDOUT, cwd=ROOT
-        )
+        worker = _worker(env, logs)
         base = f"http://127.0.0.1:{port}"
         path = f"/api/municipalities/{CODE}/conversations/{info['conversation_id']}/votes"
         try:
@@ -141,13 +238,7 @@ def run_fault_load(
                 os.kill(victim, signal.SIGKILL)
                 worker.send_signal(signal.SIGKILL)
                 worker.wait(timeout=30)
-                worker = subprocess.Popen(
-                    [SAMSKAB, "db_worker"],
-                    env=env,
-                    stdout=logs,
-                    stderr=subprocess.STDOUT,
-                    cwd=ROOT,
-                )
+                worker = _worker(env, logs)
 
             def client(slice_: list[tuple[int, int]]) -> None:
                 for person, statement in slice_:
@@ -176,6 +267,27 @@ def run_fault_load(
                 thread.join(timeout=600)
             load_s = time.monotonic() - started
 
+            # The last recompute, killed in the middle: one more vote (the value it already
+            # has, so the expected votes stay as they are) queues it.
+            last_person, last_statement = pairs[-1]
+            last_sid, last_csrf = sessions[last_person]
+
+            def one_more_vote() -> int:
+                status = _vote(
+                    base + path,
+                    last_sid,
+                    last_csrf,
+                    last_statement,
+                    _value(last_person, last_statement),
+                )
+                if 200 <= status < 300:
+                    counts["acked_attempts"] += 1
+                return status
+
+            worker, mid_recompute = _kill_mid_recompute(
+                url, info["conversation_id"], one_more_vote, worker, env, logs
+            )
+
             expected = {
                 f"{sessions[p][0]}:{s}": _value(p, s) for p, s in pairs
             }  # by session key and statement
@@ -185,6 +297,7 @@ def run_fault_load(
                     cid=info["conversation_id"],
                     expected=str(work / "expected.json"),
                     wait=MAP_WAIT_S,
+                    held_task=mid_recompute.get("task", ""),
                 ),
                 env,
             )
@@ -208,6 +321,7 @@ def run_fault_load(
         "killed_web_pid": killed.get("web"),
         "killed_worker_pid": killed.get("worker"),
         "load_s": round(load_s, 2),
+        "killed_mid_recompute": mid_recompute,
         **found,
     }
 
@@ -240,10 +354,14 @@ with scopes_disabled():
     up_to_date = False
     while time.monotonic() < deadline:
         row = ConversationAnalysis.objects.filter(conversation_id={cid}).first()
-        if row and not row.dirty and row.computed_version == row.version and row.data:
-            up_to_date = True
+        queued = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+        up_to_date = bool(
+            row and not row.dirty and row.computed_version == row.version and row.data
+        )
+        if up_to_date and not queued:
             break
         time.sleep(1)
+    held = DBTaskResult.objects.filter(pk={held_task!r} or None).first()
     stored = dict(row.data) if row else {{}}
     fresh = services.compute(conversation)
     for d in (stored, fresh):
@@ -255,7 +373,11 @@ with scopes_disabled():
         "map_up_to_date": up_to_date,
         "map_equals_recompute": up_to_date and stored == json.loads(json.dumps(fresh)),
         "map_votes": stored.get("n_votes"),
-        # Tasks a killed worker had started: django-tasks-db leaves them RUNNING, never rerun.
+        # Tasks a killed worker had started are queued again (samskab.core.task_reaper).
         "tasks_left_running": DBTaskResult.objects.filter(status="RUNNING").count(),
+        "tasks_failed": DBTaskResult.objects.filter(status="FAILED").count(),
+        # The recompute killed in the middle: run again to the end by the restarted worker.
+        "killed_task_status": held.status if held else None,
+        "killed_task_starts": len(held.worker_ids) if held else 0,
     }}))
 """

@@ -3,7 +3,8 @@ without bound, and serves normally again when the burst is over.
 
 A real server on 127.0.0.1 with one thread and room for two requests in flight
 (MAX_IN_FLIGHT=2), and bursts of a few dozen requests sent at the same instant: bounded in
-requests and time."""
+requests and time. Each test runs with waitress (`samskab serve`) and with gunicorn (`samskab
+serve --workers 2 --server gunicorn`: two processes, each with the same bound; they need Redis)."""
 
 from __future__ import annotations
 
@@ -12,20 +13,32 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from concurrent import futures
 from pathlib import Path
 
 import pytest
 
+from samskab.core.gunicorn_worker import BoundedPool, _lane, _overflow_thread, answering_overload
 from samskab.core.server import IN_FLIGHT_PER_THREAD, LiveFirstDispatcher, max_in_flight
 from tests.helpers import serving
+from tests.production.ops import REDIS, need_redis
 
 BURST = 30
 
 
-@pytest.fixture
-def server(tmp_path: Path, kommuner: int) -> Iterator[int]:
+SERVERS = {
+    "waitress": ("--threads", "1"),
+    "gunicorn": ("--threads", "1", "--workers", "2", "--server", "gunicorn"),
+}
+
+
+@pytest.fixture(params=sorted(SERVERS))
+def server(request: pytest.FixtureRequest, tmp_path: Path, kommuner: int) -> Iterator[int]:
     env = {**os.environ, "SAMSKAB_DATA_DIR": str(tmp_path), "MAX_IN_FLIGHT": "2"}
-    with serving(env, "--threads", "1") as port:
+    if request.param == "gunicorn":
+        need_redis()  # more than one web process shares its cache
+        env["REDIS_URL"] = REDIS
+    with serving(env, *SERVERS[request.param]) as port:
         yield port
 
 
@@ -154,3 +167,56 @@ def test_the_real_server_refuses_an_over_large_api_body_in_danish(server):
         assert response.getheader("Content-Type") == "application/json"
         assert "Forespørgslen er for stor" in json.loads(body)["detail"]
     assert _get(server, "/api/municipalities")[0] == 200
+
+
+def test_over_the_bound_gunicorn_answers_503_but_still_serves_the_big_screen():
+    """The requests over the bound go to gunicorn's overflow threads, where the application is
+    answered for by the 503, except the big screen's poll, which is served."""
+    served: list[str] = []
+
+    def application(environ, start_response):  # type: ignore[no-untyped-def]
+        served.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    wsgi = answering_overload(application)
+    screen = "/kommuner/x/workshop/1/storskaerm/live/"
+    phone = "/deltag/ABC123/"
+
+    def ask(path: str) -> tuple[str, bytes]:
+        statuses: list[str] = []
+        body = b"".join(wsgi({"PATH_INFO": path}, lambda s, h: statuses.append(s)))
+        return statuses[0], body
+
+    with futures.ThreadPoolExecutor(max_workers=1, initializer=_overflow_thread) as overflow:
+        in_overflow = {path: overflow.submit(ask, path).result() for path in (screen, phone)}
+    assert in_overflow[screen] == ("200 OK", b"ok")
+    status, body = in_overflow[phone]
+    assert status.startswith("503") and "Der er travlt lige nu" in body.decode()
+    # Within the bound (any other thread) every request is the application's.
+    assert ask(phone) == ("200 OK", b"ok")
+    assert served == [screen, phone]
+
+
+def test_gunicorns_pool_sends_what_is_over_the_bound_to_the_overflow_threads():
+    """One thread and room for two: the third request at once goes to the overflow threads,
+    and when the first two are done the next one is the pool's again."""
+    pool = BoundedPool(threads=1, limit=2)
+    release = threading.Event()
+
+    def request() -> bool:
+        """True in an overflow thread (answered at once), else False once released."""
+        if getattr(_lane, "overflow", False):
+            return True
+        release.wait(timeout=30)
+        return False
+
+    try:
+        held = [pool.submit(request) for _ in range(2)]  # one running, one waiting
+        assert pool.submit(request).result(timeout=30) is True  # over the bound: answered
+        release.set()
+        assert [f.result(timeout=30) for f in held] == [False, False]
+        assert pool.submit(request).result(timeout=30) is False
+    finally:
+        release.set()
+        pool.shutdown()

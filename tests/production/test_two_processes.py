@@ -1,15 +1,19 @@
 """Stateless web processes: two real `samskab serve` processes on different ports, with the same
 PostgreSQL database and the same Redis cache (the README's production set-up), behave as one
-site. A session, a CSRF token, a logout and the login limit all hold across them."""
+site. A session, a CSRF token, a logout and the login limit all hold across them, and the last
+opinion analysis, whichever process took the votes, is the one both show."""
 
 from __future__ import annotations
 
 import contextlib
+import json
+import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
+from tests.production.fault import _vote
 from tests.production.ops import (
     REDIS,
     Browser,
@@ -27,10 +31,58 @@ PASSWORD = "to processer, en adgangskode"  # noqa: S105
 PEOPLE = ["anna@to.test", "bo@to.test", "carl@to.test"]
 
 
+VOTERS = 6  # enough for the map's groups to show (MIN_GROUP_SIZE 5)
+CODE = "0751"
+
+# A public conversation with three statements, and a citizen with a session per voter.
+SETUP_CONVERSATION = """
+import json, secrets
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django_scopes import scope, scopes_disabled
+from samskab.accounts.models import Membership, Role, User
+from samskab.municipalities import services as municipality_services
+from samskab.municipalities.models import Municipality, Visibility
+from samskab.opinions import services
+from samskab.opinions.models import Statement
+
+store = import_string(settings.SESSION_ENGINE + ".SessionStore")
+with scopes_disabled():
+    municipality = Municipality.objects.get(code=%(code)r)
+    owner = User.objects.create_user("ejer@to.test", "x" * 20, display_name="Ejer")
+    Membership.objects.create(municipality=municipality, person=owner, role=Role.ADMINISTRATOR)
+    movement = municipality_services.open_movement(municipality, owner, title="To processer")
+    space = municipality_services.create_space(
+        movement, owner, title="Samtaler", visibility=Visibility.PUBLIC
+    )
+with scope(municipality=municipality):
+    conversation = services.create_conversation(
+        space, owner, title="Byen", statements=["Flere cykelstier", "Flere bænke", "Mindre støj"]
+    )
+    statements = sorted(
+        Statement.objects.filter(conversation=conversation).values_list("pk", flat=True)
+    )
+sessions = []
+for i in range(%(voters)d):
+    person = User.objects.create_user(f"stemmer{i}@to.test", "x" * 20, display_name=f"S{i}")
+    Membership.objects.create(municipality=municipality, person=person, role=Role.CITIZEN)
+    session = store()
+    session["_auth_user_id"] = str(person.pk)
+    session["_auth_user_backend"] = "samskab.accounts.backends.ModelBackend"
+    session["_auth_user_hash"] = person.get_session_auth_hash()
+    session.create()
+    sessions.append([session.session_key, secrets.token_hex(16)])
+print(json.dumps({"conversation": conversation.pk, "statements": statements, "sessions": sessions}))
+"""
+
+
 @dataclass
 class Site:
     a: str
     b: str
+    conversation: int = 0
+    statements: list[int] = field(default_factory=list)
+    sessions: list[list[str]] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +103,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "    EmailAddress.objects.create(user=u, email=email, verified=True, primary=True)\n",
             env,
         )
+        out = python(SETUP_CONVERSATION % {"code": CODE, "voters": VOTERS}, env)
+        opinion = json.loads(out.strip().splitlines()[-1])
         a = stack.enter_context(served(env, "--no-worker"))
         b = stack.enter_context(served(env, "--no-worker"))
         assert a != b
-        yield Site(a, b)
+        yield Site(a, b, opinion["conversation"], opinion["statements"], opinion["sessions"])
     flush_redis()
 
 
@@ -146,3 +200,39 @@ def test_the_login_limit_is_one_whichever_host_name_or_port_a_request_names(clie
     )
     assert "for mange mislykkede" in answer.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _analysis(base: str, site: Site) -> dict[str, object]:
+    url = f"{base}/api/municipalities/{CODE}/conversations/{site.conversation}/analysis"
+    with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - loopback only
+        assert answer.status == 200
+        return dict(json.loads(answer.read()))
+
+
+def test_the_last_opinion_analysis_is_the_same_on_both_processes(site: Site):
+    """The votes go to one process, then to the other; each time both show the map of all the
+    votes so far (it is stored in the database, not kept per process)."""
+    votes_url = f"/api/municipalities/{CODE}/conversations/{site.conversation}/votes"
+    first, second = site.statements[0], site.statements[1]
+    # Everyone votes on the first statement through A: four agree, two disagree.
+    for i, (sid, csrf) in enumerate(site.sessions):
+        assert _vote(site.a + votes_url, sid, csrf, first, 1 if i < 4 else -1) == 200
+    on_a, on_b = _analysis(site.a, site), _analysis(site.b, site)
+    assert on_a == on_b
+    assert on_b["dirty"] is False and on_b["computed_at"]
+    result = on_b["result"]
+    assert result["n_votes"] == len(site.sessions)
+    assert result["statements"][str(first)]["agree"] == 4
+
+    # Then through B: everyone votes on the second statement, and two change their first vote.
+    for i, (sid, csrf) in enumerate(site.sessions):
+        assert _vote(site.b + votes_url, sid, csrf, second, -1 if i % 2 else 1) == 200
+    for sid, csrf in site.sessions[:2]:
+        assert _vote(site.b + votes_url, sid, csrf, first, -1) == 200
+    later_a, later_b = _analysis(site.a, site), _analysis(site.b, site)
+    assert later_a == later_b
+    assert later_a["computed_at"] != on_a["computed_at"]
+    result = later_a["result"]
+    assert result["n_votes"] == 2 * len(site.sessions)
+    assert result["statements"][str(first)]["agree"] == 2
+    assert result["statements"][str(second)]["agree"] == 3

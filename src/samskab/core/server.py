@@ -177,6 +177,8 @@ def start_task_worker(*, interval: float = 1.0) -> tuple[Any, threading.Thread] 
     from django.conf import settings
     from django_tasks_db.management.commands.db_worker import Worker
 
+    from samskab.core import task_reaper
+
     if settings.TASKS["default"]["BACKEND"] != DATABASE_TASKS:
         return None
     worker = Worker(
@@ -189,6 +191,8 @@ def start_task_worker(*, interval: float = 1.0) -> tuple[Any, threading.Thread] 
         worker_id=f"serve-{os.getpid()}-{threading.get_ident()}"[:64],
         excluded_queue_names=[],
     )
+    # As `samskab db_worker` does: a task whose worker died (this process, killed) runs again.
+    task_reaper.start(worker_id=worker.worker_id, backend_name="default")
 
     def run() -> None:
         try:
@@ -328,7 +332,8 @@ def serve_gunicorn(application: Any, *, workers: int, host: str, port: int, **op
             config = {
                 "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
                 "workers": workers,
-                "worker_class": "gthread",
+                # gthread with the same bound on requests in flight (503 over it).
+                "worker_class": "samskab.core.gunicorn_worker.BoundedThreadWorker",
                 "threads": options["threads"],
                 "worker_connections": options.get("connections", CONNECTIONS),
                 "backlog": 2048,
