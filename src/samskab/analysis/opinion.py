@@ -16,6 +16,7 @@ the votes and the 2-component PCA is a sparse truncated eigenproblem of CᵀC (m
 
 from __future__ import annotations
 
+import io
 import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -362,6 +363,139 @@ class OpinionResult:
     group_clusterings: Mapping[int, tuple[IntArray, IntArray, IntArray, FloatArray]]
     k_smoother: tuple[int, int, int]  # (last_k, last_k_count, smoothed_k)
     timing_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class WarmStart:
+    """What ``analyze(previous=...)`` reads from an earlier result: ids, PCA components,
+    who was clustered, base clusters, group clusterings per k and the k smoother. Small enough
+    to store between runs (`save_warm_start`) where the whole result is not kept."""
+
+    participant_ids: tuple[str, ...]
+    statement_ids: tuple[str, ...]
+    components: FloatArray  # (2, m)
+    in_conv: BoolArray
+    base_cluster: IntArray
+    base_ids: IntArray
+    group_clusterings: Mapping[int, tuple[IntArray, IntArray, IntArray, FloatArray]]
+    k_smoother: tuple[int, int, int]
+
+
+def warm_start(result: OpinionResult) -> WarmStart:
+    """The part of a result the next ``analyze`` warm-starts from."""
+    return WarmStart(
+        participant_ids=result.participant_ids,
+        statement_ids=result.statement_ids,
+        components=result.pca.components,
+        in_conv=result.in_conv,
+        base_cluster=result.base_cluster,
+        base_ids=result.base_ids,
+        group_clusterings=result.group_clusterings,
+        k_smoother=result.k_smoother,
+    )
+
+
+WARM_START_FORMAT = 1
+
+
+def save_warm_start(state: WarmStart) -> bytes:
+    """A warm start as bytes (a compressed ``.npz``; no pickles), for `load_warm_start`."""
+    arrays: dict[str, npt.NDArray[np.generic]] = {
+        "format": np.array([WARM_START_FORMAT], np.int64),
+        "participant_ids": np.array(state.participant_ids, dtype=np.str_),
+        "statement_ids": np.array(state.statement_ids, dtype=np.str_),
+        "components": np.asarray(state.components, np.float64),
+        "in_conv": np.asarray(state.in_conv, np.bool_),
+        "base_cluster": np.asarray(state.base_cluster, np.int64),
+        "base_ids": np.asarray(state.base_ids, np.int64),
+        "k_smoother": np.asarray(state.k_smoother, np.int64),
+        "ks": np.array(sorted(state.group_clusterings), np.int64),
+    }
+    for k, (bases, labels, ids, centers) in state.group_clusterings.items():
+        arrays[f"g{k}_bases"] = np.asarray(bases, np.int64)
+        arrays[f"g{k}_labels"] = np.asarray(labels, np.int64)
+        arrays[f"g{k}_ids"] = np.asarray(ids, np.int64)
+        arrays[f"g{k}_centers"] = np.asarray(centers, np.float64)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
+    return buf.getvalue()
+
+
+def _ints(a: npt.NDArray[np.generic], ndim: int = 1) -> IntArray:
+    if a.ndim != ndim or a.dtype.kind not in "iu":
+        raise OpinionInputError("warm start: integer array expected")
+    return a.astype(np.int64)
+
+
+def _ids(a: npt.NDArray[np.generic]) -> tuple[str, ...]:
+    if a.ndim != 1 or a.dtype.kind != "U":
+        raise OpinionInputError("warm start: ids must be strings")
+    out = tuple(str(x) for x in a.tolist())
+    if len(set(out)) != len(out):
+        raise OpinionInputError("warm start: duplicate ids")
+    return out
+
+
+def load_warm_start(data: bytes) -> WarmStart:
+    """Read `save_warm_start`'s bytes back, checking every shape and range ``analyze`` relies
+    on. Anything else (truncated, another format, inconsistent) raises ``OpinionInputError``,
+    so the caller can start cold instead."""
+    try:
+        with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as z:
+            raw = {name: z[name] for name in z.files}
+    except Exception as exc:  # noqa: BLE001 - zip, npy and zlib each raise their own errors
+        raise OpinionInputError(f"warm start unreadable: {exc.__class__.__name__}") from exc
+    try:
+        if _ints(raw["format"]).tolist() != [WARM_START_FORMAT]:
+            raise OpinionInputError("warm start: unknown format")
+        p_ids, s_ids = _ids(raw["participant_ids"]), _ids(raw["statement_ids"])
+        n, m = len(p_ids), len(s_ids)
+        comps = np.asarray(raw["components"])
+        in_conv = np.asarray(raw["in_conv"])
+        base_cluster, base_ids = _ints(raw["base_cluster"]), _ints(raw["base_ids"])
+        k_smoother = _ints(raw["k_smoother"])
+        ks = _ints(raw["ks"])
+        parts = ("bases", "labels", "ids", "centers")
+        groups_raw = {int(k): tuple(raw[f"g{int(k)}_{part}"] for part in parts) for k in ks}
+    except KeyError as exc:
+        raise OpinionInputError(f"warm start: {exc.args[0]} missing") from exc
+    if comps.shape != (2, m) or comps.dtype.kind != "f" or not np.all(np.isfinite(comps)):
+        raise OpinionInputError("warm start: components must be 2 × statements, finite")
+    if in_conv.shape != (n,) or in_conv.dtype != np.bool_ or base_cluster.shape != (n,):
+        raise OpinionInputError("warm start: one entry per participant expected")
+    if len(base_ids) and (base_ids.min() < 0 or np.any(np.diff(base_ids) <= 0)):
+        raise OpinionInputError("warm start: base ids must be sorted, distinct, non-negative")
+    if np.any((base_cluster != -1) & ~np.isin(base_cluster, base_ids)):
+        raise OpinionInputError("warm start: base cluster outside the base ids")
+    if k_smoother.shape != (3,) or k_smoother.min() < 0:
+        raise OpinionInputError("warm start: k smoother must be three counts")
+    clusterings: dict[int, tuple[IntArray, IntArray, IntArray, FloatArray]] = {}
+    for k, (b, g, i, c) in groups_raw.items():
+        bases, labels, ids = _ints(b), _ints(g), _ints(i)
+        centers = np.asarray(c)
+        if (
+            k < 1
+            or len(bases) != len(labels)
+            or centers.shape != (len(ids), 2)
+            or centers.dtype.kind != "f"
+            or not np.all(np.isfinite(centers))
+            or (len(bases) and bases.min() < 0)
+            or (len(labels) and labels.min() < 0)
+            or (len(ids) and ids.min() < 0)
+        ):
+            raise OpinionInputError(f"warm start: group clustering for k={k} inconsistent")
+        clusterings[k] = (bases, labels, ids, centers.astype(np.float64))
+    a, b, c = (int(x) for x in k_smoother)
+    return WarmStart(
+        participant_ids=p_ids,
+        statement_ids=s_ids,
+        components=comps.astype(np.float64),
+        in_conv=in_conv,
+        base_cluster=base_cluster,
+        base_ids=base_ids,
+        group_clusterings=clusterings,
+        k_smoother=(a, b, c),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -942,14 +1076,15 @@ def _map_previous(ids_new: Sequence[str], ids_old: Sequence[str]) -> tuple[IntAr
 def analyze(
     inp: OpinionInput,
     seed: int = 0,
-    previous: OpinionResult | None = None,
+    previous: OpinionResult | WarmStart | None = None,
     base_k: int = BASE_K,
     k_buffer: int = GROUP_K_BUFFER,
     keep_in_conv: Iterable[str] = (),
     force_k: int | None = None,
 ) -> OpinionResult:
     """Run the whole method. ``previous`` (a result on an earlier state of the same
-    conversation) warm-starts PCA, in-conv, base clusters, group clusterings and the k smoother.
+    conversation, or its `warm_start`) warm-starts PCA, in-conv, base clusters, group
+    clusterings and the k smoother.
 
     ``keep_in_conv``: participant ids already clustered in an earlier state that ``previous``
     does not carry (e.g. Pol.is's own ``in-conv`` when importing); "once in, stays in".
@@ -958,6 +1093,8 @@ def analyze(
     the silhouette choice (when it is among the computed ones), e.g. to compare with a known k.
     """
     t0 = time.perf_counter()
+    if isinstance(previous, OpinionResult):
+        previous = warm_start(previous)
     n, m = inp.n_participants, inp.n_statements
     p_new = s_new = p_old = s_old = np.zeros(0, np.int64)
     if previous is not None:
@@ -973,7 +1110,7 @@ def analyze(
     prev_comps: FloatArray | None = None
     if previous is not None and len(s_new):
         prev_comps = np.zeros((2, m))
-        prev_comps[:, s_new] = previous.pca.components[:, s_old]
+        prev_comps[:, s_new] = previous.components[:, s_old]
         if not np.any(prev_comps):
             prev_comps = None
     start = None if prev_comps is None else prev_comps[0] + 0.5 * prev_comps[1]

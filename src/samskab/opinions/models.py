@@ -231,13 +231,22 @@ class VoteEvent(models.Model):
         return f"{self.participant_id} → {self.statement_id}: {self.value}"
 
 
+class _AnalysisManager(models.Manager["ConversationAnalysis"]):
+    # Pages read the stored map (`data`), never the warm-start state: leave it in the database
+    # unless a query names it (`values_list("warm_state")`).
+    def get_queryset(self) -> models.QuerySet[ConversationAnalysis]:
+        return super().get_queryset().defer("warm_state")
+
+
 class ConversationAnalysis(models.Model):
     """The last computed opinion map of a conversation, and whether it is out of date.
 
     `dirty`: votes or moderation changed since `data` was computed. `pending_since`: a recompute
     is queued and has not started yet, so a burst of votes enqueues one task, not one per vote.
     `version` counts changes; `computed_version` is the version `data` was computed from, so a
-    slow, older recompute never overwrites a newer result.
+    slow, older recompute never overwrites a newer result. `warm_state`: what the next
+    recompute of a large conversation starts from (`analysis.opinion.save_warm_start`; empty
+    for small ones), stored with `data` so every worker sees it; not loaded unless asked for.
     """
 
     municipality = models.ForeignKey(
@@ -253,8 +262,9 @@ class ConversationAnalysis(models.Model):
     version = models.PositiveBigIntegerField(default=0)
     computed_version = models.PositiveBigIntegerField(default=0)
     error = models.CharField(max_length=200, blank=True)
+    warm_state = models.BinaryField(null=True, blank=True, editable=False)
 
-    objects = ScopedManager(municipality="municipality")
+    objects = ScopedManager(_AnalysisManager, municipality="municipality")
 
     def __str__(self) -> str:
         return f"analysis of {self.conversation_id}"
