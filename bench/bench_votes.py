@@ -173,7 +173,7 @@ def setup_data(participants: int, n_statements: int, sessions_file: str) -> dict
     for person in people[10:]:
         session = store()
         session["_auth_user_id"] = str(person.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = "samskab.accounts.backends.ModelBackend"
         session["_auth_user_hash"] = person.get_session_auth_hash()
         session.create()
         session.save()
@@ -206,24 +206,45 @@ def wait_for(port: int, limit_s: float = 60) -> None:
 
 def login_and_vote(base: str, email: str, path: str, statement: int) -> int:
     """The real flow: GET the login page (CSRF cookie and token), POST it, vote with the session."""
-    import httpx
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
 
-    with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as client:
-        page = client.get("/konto/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        assert token, page.status_code
-        done = client.post(
-            "/konto/login/",
-            data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
-            headers={"Referer": base + "/konto/login/"},
-        )
-        assert done.status_code in (302, 303), (done.status_code, done.text[:300])
-        vote = client.post(
-            path,
-            json={"statement": statement, "value": 1},
-            headers={"X-CSRFToken": client.cookies["csrftoken"], "Referer": base + "/"},
-        )
-        return vote.status_code
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+
+    def send(
+        url: str, data: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        request = urllib.request.Request(base + url, data=data, headers=headers or {})
+        try:
+            with opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    status, page = send("/konto/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, status
+    form = {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)}
+    status, text = send(
+        "/konto/login/",
+        urllib.parse.urlencode(form).encode(),
+        {"Referer": base + "/konto/login/"},
+    )
+    assert status in (302, 303), (status, text[:300])
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    status, _text = send(
+        path,
+        json.dumps({"statement": statement, "value": 1}).encode(),
+        {"X-CSRFToken": csrf, "Referer": base + "/", "Content-Type": "application/json"},
+    )
+    return status
 
 
 PGBENCH = """\\set p random({pmin}, {pmax})

@@ -46,9 +46,11 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "ninja",
+    # Before django_tasks_db, so that `samskab db_worker` is ours (samskab.core.task_reaper:
+    # a task whose worker died is run again).
+    "samskab.core",
     "django_tasks",
     "django_tasks_db",
-    "samskab.core",
     "samskab.municipalities",
     "samskab.accounts",
     "samskab.notifications",
@@ -128,13 +130,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # A test database per process, so two test runs against one server do not collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_samskab_{os.getpid()}"}
+    # The vote's few statements are prepared on each connection (samskab.core.rows asks for it
+    # per statement); Django's own queries bind on the client and are never prepared, whatever
+    # this says. Off (DATABASE_PREPARED_STATEMENTS=false) for a pooler that cannot keep
+    # prepared statements, such as PgBouncer before 1.21 in transaction mode.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        2**31 - 1 if env.bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "samskab.accounts.backends.ModelBackend",
+    "samskab.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -225,10 +234,15 @@ TASKS = {
     }
 }
 
+# Seconds a background task may stay "running" before it is taken as its worker's death and
+# queued again (samskab.core.task_reaper). Far above the longest task: a task only slow is not
+# stopped, so it would run twice at once (which our tasks allow, but it is wasted work).
+SAMSKAB_TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", 600, minimum=1)
+
 _redis_url = env.str("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        {"BACKEND": "samskab.core.cache.RedisCache", "LOCATION": _redis_url}
         if _redis_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -28,7 +30,7 @@ from django_tasks import task
 
 from samskab.accounts.roles import declarable_roles
 from samskab.analysis import opinion
-from samskab.core import periods
+from samskab.core import periods, rows
 from samskab.core import services as core_services
 from samskab.core.activity import Activity, ActivityReport, Arena
 from samskab.core.errors import ServiceError
@@ -398,7 +400,11 @@ def cast_vote(
         _("Du har stemt meget på kort tid. Vent et par minutter, og prøv så igen."),
     )
     now = timezone.now()
-    with transaction.atomic():
+    # On PostgreSQL the write is one statement, atomic by itself: a transaction around it would
+    # only add the round trips of BEGIN and COMMIT. The claim after it needs none either (see
+    # `_write_vote` for why no vote slips past a recompute).
+    single = connection.vendor == "postgresql"
+    with nullcontext() if single else transaction.atomic():
         written = _write_vote(conversation, statement, actor.pk, value, role, keep_roles, now)
         if written is None:
             # The write checks the statement's state itself: a moderator may just have taken
@@ -485,7 +491,7 @@ def _write_vote(
     pending_since), None when it has none), or None when the statement is not votable now."""
     sql, params = _vote_sql(conversation, statement, person_id, value, role, keep_roles, now)
     analysis_table = ConversationAnalysis._meta.db_table
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement: the participant, the vote, its history row and a KEY SHARE lock
             # on the analysis row. The lock keeps a vote from slipping past a recompute without
@@ -668,40 +674,149 @@ def recompute_conversation(conversation_id: int) -> int:
         return recompute(conversation)
 
 
+_FETCH_ROWS = 50_000
+
+VoteArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _pg_array(data: bytes | None, element: str) -> np.ndarray:
+    """A one-dimensional array without NULLs in PostgreSQL's binary format (`array_send`),
+    parsed with numpy: a header, then a length and a big-endian value per element."""
+    if data is None:  # array_agg over no rows
+        return np.zeros(0, np.int64)
+    head = np.frombuffer(data, dtype=">i4", count=3)
+    ndim, has_null = int(head[0]), int(head[1])
+    if has_null or ndim > 1:
+        raise ValueError("unexpected array of votes")
+    n = int(np.frombuffer(data, dtype=">i4", count=1, offset=12)[0]) if ndim else 0
+    items = np.frombuffer(
+        data, dtype=np.dtype([("size", ">i4"), ("v", element)]), count=n, offset=12 + 8 * ndim
+    )
+    if not np.all(items["size"] == np.dtype(element).itemsize):
+        raise ValueError("unexpected element in the array of votes")
+    return items["v"].astype(np.int64)
+
+
+def _vote_arrays(conversation_id: int) -> VoteArrays:
+    """(participant id, statement id, value) of every current vote of a conversation, in bulk,
+    with no model instance or Python object per vote.
+
+    PostgreSQL: one query that aggregates the three columns into three arrays, fetched in
+    binary and read with numpy (a COPY would hand over one message per row, several times
+    slower to receive in Python). The aggregates of one query see the rows in the same order,
+    so the arrays line up. Elsewhere: large fetchmany batches."""
+    table = Vote._meta.db_table
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        # A plain psycopg cursor: Django's binds parameters client-side, which rules out
+        # binary results (and text would send the arrays hex-encoded, twice the size).
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(
+                "SELECT array_send(array_agg(participant_id::int8)), "  # noqa: S608
+                "array_send(array_agg(statement_id::int8)), array_send(array_agg(value::int2)) "
+                f"FROM {table} WHERE conversation_id = %s",
+                [conversation_id],
+                binary=True,
+            )
+            raw = list(cursor.fetchone() or (None, None, None))
+        # Each array's bytes are let go once read (together they are ~30 bytes a vote).
+        p_col = _pg_array(raw.pop(0), ">i8")
+        s_col = _pg_array(raw.pop(0), ">i8")
+        values = _pg_array(raw.pop(0), ">i2").astype(np.int8)
+        if not (len(p_col) == len(s_col) == len(values)):
+            raise ValueError("the arrays of votes differ in length")
+        return p_col, s_col, values
+    parts: list[VoteArrays] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT participant_id, statement_id, value FROM {table} "  # noqa: S608
+            "WHERE conversation_id = %s",
+            [conversation_id],
+        )
+        while batch := cursor.fetchmany(_FETCH_ROWS):
+            arr = np.array(batch, dtype=np.int64).reshape(-1, 3)
+            parts.append((arr[:, 0], arr[:, 1], arr[:, 2].astype(np.int8)))
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8)
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
+
+
+def _positions(sorted_pks: np.ndarray, pks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each of `pks` in `sorted_pks` (ascending, distinct), and whether it is there.
+
+    A lookup table over the id range when that is not much larger than the ids themselves
+    (a conversation's participants are mostly a run of ids): one gather, where a binary search
+    of millions of unsorted ids is ~20 times slower."""
+    if not len(sorted_pks):
+        return np.zeros(len(pks), np.int64), np.zeros(len(pks), bool)
+    lo, hi = int(sorted_pks[0]), int(sorted_pks[-1])
+    if hi - lo < max(8 * len(sorted_pks), 1 << 22):
+        table = np.full(hi - lo + 2, -1, np.int64)  # the last entry: any id outside the range
+        table[sorted_pks - lo] = np.arange(len(sorted_pks))
+        offset = pks - lo
+        offset[(offset < 0) | (offset > hi - lo)] = hi - lo + 1
+        pos = table[offset]
+        return pos, pos >= 0
+    pos = np.searchsorted(sorted_pks, pks)
+    found = sorted_pks[np.minimum(pos, len(sorted_pks) - 1)] == pks
+    return pos, found
+
+
 def build_input(conversation: Conversation) -> opinion.OpinionInput:
     """The vote matrix of a conversation, straight from the current votes (latest wins).
 
     Participant ids are participant primary keys, statement ids statement primary keys, as
     strings; each participant's declared role is the role of their latest vote.
+
+    Bulk: the votes come as arrays (`_vote_arrays`) and are placed with numpy, so 5 M votes
+    load in seconds. The votes are read first, then participants and statements: both exist
+    before any vote on them, so every vote read finds its row (one deleted since is dropped).
     """
+    p_col, s_col, values = _vote_arrays(conversation.pk)
     statements = list(
         Statement.objects.filter(conversation=conversation)
         .order_by("id")
         .values_list("pk", "moderation", "is_meta")
     )
-    participants = list(
-        Participant.objects.filter(conversation=conversation)
-        .order_by("id")
-        .values_list("pk", "role")
-    )
-    s_pos = {pk: j for j, (pk, _m, _meta) in enumerate(statements)}
-    p_pos = {pk: i for i, (pk, _r) in enumerate(participants)}
-    votes = Vote.objects.filter(conversation=conversation).values_list(
-        "participant_id", "statement_id", "value"
-    )
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[int] = []
-    for pid, sid, value in votes.iterator(chunk_size=20_000):
-        rows.append(p_pos[pid])
-        cols.append(s_pos[sid])
-        vals.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, role FROM {Participant._meta.db_table} "  # noqa: S608
+            "WHERE conversation_id = %s ORDER BY id",
+            [conversation.pk],
+        )
+        participants = cursor.fetchall()
+    p_pks = np.fromiter((pk for pk, _r in participants), np.int64, count=len(participants))
+    s_pks = np.fromiter((pk for pk, _m, _meta in statements), np.int64, count=len(statements))
+    rows, p_found = _positions(p_pks, p_col)
+    cols, s_found = _positions(s_pks, s_col)
+    del p_col, s_col
+    found = p_found & s_found
+    if not found.all():
+        rows, cols, values = rows[found], cols[found], values[found]
+    # One vote per cell (the database's constraint): sorting by cell is the whole of
+    # input_from_arrays's latest-wins step, which then only checks the order. The value rides
+    # in the key's two low bits, so a plain sort (several times faster than argsort) does it.
+    width = max(len(s_pks), 1)
+    key = (rows * width + cols) * 4 + (values.astype(np.int64) + 1)
+    del rows, cols, values, found, p_found, s_found
+    if len(p_pks) * width * 4 < 2**31:
+        key = key.astype(np.int32)
+    key.sort()
+    key = key.astype(np.int64)
+    cell = key >> 2
+    rows = cell // width
     return opinion.input_from_arrays(
         [str(pk) for pk, _r in participants],
         [str(pk) for pk, _m, _meta in statements],
         rows,
-        cols,
-        vals,
+        cell - rows * width,
+        (key & 3) - 1,
         mod_out=[m == ModerationState.OUT or meta for _pk, m, meta in statements],
         is_meta=[meta for _pk, _m, meta in statements],
         roles={str(pk): r for pk, r in participants if r},
@@ -894,33 +1009,87 @@ def public_result(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def compute(conversation: Conversation, *, seed: int = 0) -> dict[str, Any]:
-    inp = build_input(conversation)
-    if len(inp.values) == 0:
-        return {
-            "format": 1,
-            "n_participants": 0,
-            "n_votes": 0,
-            "n_clustered": 0,
-            "statements": {},
-            "points": [],
-            "base_clusters": [],
-            "groups": [],
-            "consensus": {"agree": [], "disagree": []},
-            "roles": [],
-            "timing_s": 0.0,
-        }
+# From this many votes a recompute warm-starts from the last run's state (PCA, who is
+# clustered, base clusters, groups per k, the k smoother: `opinion.WarmStart`), stored beside
+# the map. Below it a recompute starts cold: it takes well under a second there, and the stored
+# map is then exactly what a recompute from scratch gives.
+WARM_START_MIN_VOTES = 100_000
+
+
+def _empty_data() -> dict[str, Any]:
+    return {
+        "format": 1,
+        "n_participants": 0,
+        "n_votes": 0,
+        "n_clustered": 0,
+        "statements": {},
+        "points": [],
+        "base_clusters": [],
+        "groups": [],
+        "consensus": {"agree": [], "disagree": []},
+        "roles": [],
+        "timing_s": 0.0,
+        "warm_start": False,
+    }
+
+
+def _analyze(
+    inp: opinion.OpinionInput, *, seed: int, previous: opinion.WarmStart | None, label: Any
+) -> tuple[dict[str, Any], opinion.OpinionResult]:
+    """The stored map of these votes and the result behind it: warm from `previous` when
+    given, cold when there is none or it does not fit (never an error for a stale state)."""
     # Small roles never reach the math, so no stored figure (nor the consensus across roles)
     # carries one person's votes.
     roles, hidden = _shown_roles(inp)
     inp = replace(inp, roles=roles)
-    data = result_data(inp, opinion.analyze(inp, seed=seed))
+    result, warm = None, False
+    if previous is not None:
+        try:
+            result, warm = opinion.analyze(inp, seed=seed, previous=previous), True
+        except Exception:  # noqa: BLE001 - a state that does not fit: start cold instead
+            logger.warning(
+                "warm start of the opinion map of conversation %s failed; starting cold",
+                label,
+                exc_info=True,
+            )
+    if result is None:
+        result = opinion.analyze(inp, seed=seed)
+    data = result_data(inp, result)
     data["roles_hidden"] = hidden
-    return data
+    data["warm_start"] = warm
+    return data, result
+
+
+def compute(conversation: Conversation, *, seed: int = 0) -> dict[str, Any]:
+    """The map from scratch (cold): deterministic given the seed and the votes."""
+    inp = build_input(conversation)
+    if len(inp.values) == 0:
+        return _empty_data()
+    return _analyze(inp, seed=seed, previous=None, label=conversation.pk)[0]
+
+
+def _stored_warm_start(
+    analysis: QuerySet[ConversationAnalysis], label: Any
+) -> opinion.WarmStart | None:
+    """The last run's state, or None (none stored, or unreadable: then the run starts cold)."""
+    raw = analysis.values_list("warm_state", flat=True).first()
+    if not raw:
+        return None
+    try:
+        return opinion.load_warm_start(bytes(raw))
+    except opinion.OpinionInputError as exc:
+        logger.warning("stored warm start of conversation %s not used: %s", label, exc)
+        return None
 
 
 def recompute(conversation: Conversation, *, seed: int = 0) -> int:
-    """Compute and store the map now. Votes arriving meanwhile queue another recompute."""
+    """Compute and store the map now. Votes arriving meanwhile queue another recompute.
+
+    Nothing is locked while the votes load and the math runs: the FOR UPDATE below ends with
+    its transaction, before either, and the reads take no row locks, so votes and the map page
+    (which shows the last stored map) carry on. A large conversation starts from the state the
+    last run stored (`WARM_START_MIN_VOTES`).
+    """
     analysis = ConversationAnalysis.objects.filter(conversation=conversation)
     if not analysis.exists():
         ConversationAnalysis.objects.create(
@@ -934,14 +1103,44 @@ def recompute(conversation: Conversation, *, seed: int = 0) -> int:
         analysis.update(pending_since=None, dirty=False)
     version = analysis.values_list("version", flat=True).first() or 0
     try:
-        data = compute(conversation, seed=seed)
+        t0 = time.perf_counter()
+        inp = build_input(conversation)
+        large = len(inp.values) >= WARM_START_MIN_VOTES
+        previous = _stored_warm_start(analysis, conversation.pk) if large else None
+        t1 = time.perf_counter()
+        data, state = _empty_data(), None
+        if len(inp.values):
+            data, result = _analyze(inp, seed=seed, previous=previous, label=conversation.pk)
+            # Only a large map starts warm next time; a small one keeps no state.
+            state = opinion.save_warm_start(opinion.warm_start(result)) if large else None
+            del result, previous
+        t2 = time.perf_counter()
     except Exception as exc:  # noqa: BLE001 - keep the last good map; say what went wrong
         logger.exception("opinion analysis of conversation %s failed", conversation.pk)
         analysis.update(dirty=True, error=f"{exc.__class__.__name__}: {exc}"[:200])
         raise
     # Never let a slow, older run overwrite a newer result.
     analysis.filter(computed_version__lte=version).update(
-        data=data, computed_at=timezone.now(), computed_version=version, error=""
+        data=data,
+        warm_state=state,
+        computed_at=timezone.now(),
+        computed_version=version,
+        error="",
+    )
+    t3 = time.perf_counter()
+    math_s = float(data.get("timing_s", 0.0))
+    logger.info(
+        "opinion map of conversation %s: %d participants, %d statements, %d votes, %s start; "
+        "load %.2f s, math %.2f s, map and state %.2f s, store %.2f s",
+        conversation.pk,
+        inp.n_participants,
+        inp.n_statements,
+        len(inp.values),
+        "warm" if data.get("warm_start") else "cold",
+        t1 - t0,
+        math_s,
+        t2 - t1 - math_s,
+        t3 - t2,
     )
     return version
 
