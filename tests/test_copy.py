@@ -173,9 +173,9 @@ def test_proposing_an_idea_after_the_idea_phase_says_it_closed_and_when(client, 
         assert response.status_code == 403
         html = main(response)
         assert "Du har ikke lov til at gøre dette" not in html
-        assert f"Idéfasen sluttede den {today()}, så der kan ikke længere foreslås idéer." in html
+        assert f"Idéfasen sluttede den {today()}, så der kan ikke længere komme nye idéer." in html
     # The challenge page says it where the button was.
-    assert "så der kan ikke længere foreslås idéer" in main(
+    assert "så der kan ikke længere komme nye idéer" in main(
         client.get(challenge.get_absolute_url())
     )
     # The API too.

@@ -34,7 +34,7 @@ def test_import_from_the_portfolio(site, page, tmp_path):
     exported = tmp_path / "eksperimenter.csv"
     download.value.save_as(exported)
     text = exported.read_text(encoding="utf-8-sig")
-    page.get_by_role("link", name="Importér eksperimenter").click()
+    page.get_by_role("link", name="Importer eksperimenter").click()
     check(page)
     # The same file with its zone spoilt: refused, with the row and the reason.
     bad = tmp_path / "forkert.csv"
@@ -44,13 +44,13 @@ def test_import_from_the_portfolio(site, page, tmp_path):
     bad.write_text("\ufeff" + header + "\r\n" + ";".join(cells) + "\r\n", encoding="utf-8")
     page.get_by_label("Fil (CSV eller JSON)").set_input_files(str(bad))
     page.get_by_label("Initiativ").select_option(label=title)
-    page.get_by_role("button", name="Importér").click()
+    page.get_by_role("button", name="Importer").click()
     page.get_by_text("Zonen skal være et tal fra 1 til 5").wait_for()
     check(page)
-    page.get_by_role("link", name="Importér en fil mere").click()
+    page.get_by_role("link", name="Importer en fil mere").click()
     page.get_by_label("Fil (CSV eller JSON)").set_input_files(str(exported))
     page.get_by_label("Initiativ").select_option(label=title)
-    page.get_by_role("button", name="Importér").click()
+    page.get_by_role("button", name="Importer").click()
     page.get_by_text("1 eksperiment er oprettet.").wait_for()
     check(page)
     with scopes_disabled():

@@ -74,7 +74,7 @@ def test_signup_errors_are_shown_accessibly_and_keep_input(site, page):
     page.goto(site + "/konto/signup/")
     page.get_by_label("E-mail").fill("ny@borger.dk")
     page.get_by_label("Dit navn").fill("Ny 010190-1234")
-    page.get_by_role("button", name="Opret konto", exact=True).click()
+    page.get_by_role("button", name="Opret en profil", exact=True).click()
     page.wait_for_selector(".form-error-message")
     assert "CPR-nummer" in page.content()
     assert page.get_by_label("E-mail").input_value() == "ny@borger.dk"

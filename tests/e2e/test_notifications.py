@@ -68,8 +68,8 @@ def test_the_notifications_list_is_accessible_and_read_by_keyboard(page, site, w
     assert page.get_by_text("Du har 2 ulæste notifikationer.").is_visible()
     assert_accessible(page)
     _fits(page, width)
-    # Keyboard only: focus the first "Markér som læst" and press Enter.
-    button = page.get_by_role("button", name="Markér som læst").first
+    # Keyboard only: focus the first "Marker som læst" and press Enter.
+    button = page.get_by_role("button", name="Marker som læst").first
     button.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -77,7 +77,7 @@ def test_the_notifications_list_is_accessible_and_read_by_keyboard(page, site, w
     assert Notification.objects.filter(person=karen, read_at__isnull=True).count() == 1
     assert_accessible(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="Markér alle som læst").click()
+        page.get_by_role("button", name="Marker alle som læst").click()
     assert not Notification.objects.filter(person=karen, read_at__isnull=True).exists()
     assert_accessible(page)
     _fits(page, width)

@@ -252,7 +252,7 @@ def test_only_those_who_lead_an_initiative_may_import(town_a, client, initiative
     client.force_login(town_a.member)
     assert client.get(page).status_code == 403
     assert (
-        "Importér eksperimenter"
+        "Importer eksperimenter"
         not in client.get(_page(town_a, "experiments:portfolio")).content.decode()
     )
     response = client.post(

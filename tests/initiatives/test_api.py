@@ -200,7 +200,7 @@ def test_milestones_over_the_api(world, client):
 def test_partners_agreements_and_parts_over_the_api(world, client):
     client.force_login(world.facilitator)
     nobody = _post(client, f"{_one(world)}/partners", {"contact": "ingen@kbh.test"})
-    assert nobody.status_code == 400 and "ingen konto" in nobody.json()["detail"]
+    assert nobody.status_code == 400 and "ingen profil" in nobody.json()["detail"]
     person = _post(client, f"{_one(world)}/partners", {"contact": world.citizen.email})
     assert person.status_code == 201, person.content
     assert person.json()["organisation_id"] is None

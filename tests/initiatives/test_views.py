@@ -462,7 +462,7 @@ def test_milestone_and_partner_forms(world, client):
         i_url(world, "partner_create"), {"organisation": "", "contact": "ingen@nowhere.test"}
     )
     assert unknown.status_code == 400
-    assert "Der er ingen konto med den e-mail" in main(unknown)
+    assert "Der er ingen profil med den e-mail" in main(unknown)
     person = client.post(
         i_url(world, "partner_create"), {"organisation": "", "contact": "borger@kbh.test"}
     )

@@ -97,4 +97,4 @@ def test_the_invitation_mail_is_in_the_invited_persons_language(
         services.invite_to_space(town_a.invite_space, town_a.owner, email=town_a.outsider.email)
     [mail] = mailoutbox
     assert mail.subject.startswith("You are invited to")
-    assert "Open it here: http" in mail.body
+    assert "See it here: http" in mail.body

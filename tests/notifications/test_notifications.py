@@ -72,7 +72,7 @@ def test_daily_digest_sends_news_once(challenge, citizen):  # noqa: F811
         add_idea(challenge, neighbour, "Endnu en idé")
     assert send_digests() == 2  # both take part; each hears of the other's news
     to_citizen = next(m for m in mail.outbox if m.to == [citizen.email])
-    assert "1 nye idéer og 1 nye kommentarer" in to_citizen.body
+    assert "1 ny idé og 1 ny kommentar" in to_citizen.body
     assert send_digests() == 0  # not twice the same day
     later = timezone.now() + timezone.timedelta(days=1)
     assert send_digests(now=later) == 0  # nothing new since

@@ -80,8 +80,8 @@ def phase_refusal(challenge: Challenge, action: str) -> str | None:
     day = closed_on(challenge, checked)
     texts = {
         phases.Action.SUBMIT: (
-            _("Idéfasen er slut, så der kan ikke længere foreslås idéer."),
-            _("Idéfasen sluttede den %(date)s, så der kan ikke længere foreslås idéer."),
+            _("Idéfasen er slut, så der kan ikke længere komme nye idéer."),
+            _("Idéfasen sluttede den %(date)s, så der kan ikke længere komme nye idéer."),
         ),
         EDIT: (
             _("Idéfasen er slut, så idéerne kan ikke længere rettes."),
@@ -92,8 +92,8 @@ def phase_refusal(challenge: Challenge, action: str) -> str | None:
             _("Prioriteringen sluttede den %(date)s, så støtten kan ikke længere ændres."),
         ),
         phases.Action.COMPARE: (
-            _("Prioriteringen er slut, så der kan ikke længere sammenlignes idéer."),
-            _("Prioriteringen sluttede den %(date)s, så der kan ikke længere sammenlignes idéer."),
+            _("Prioriteringen er slut, så du kan ikke længere sammenligne idéer."),
+            _("Prioriteringen sluttede den %(date)s, så du kan ikke længere sammenligne idéer."),
         ),
         phases.Action.COMMENT: (
             _("Der er lukket for kommentarer til udfordringen."),

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_scopes import scope, scopes_disabled
 
 from samskab.accounts.models import User
@@ -141,11 +142,12 @@ def _other_sections(people: list[User], since: dict[int, datetime]) -> dict[int,
 
 def _body(sections: list[tuple[Challenge, int, int]], others: list[str]) -> str:
     parts = [
-        _("%(title)s: %(ideas)d nye idéer og %(comments)d nye kommentarer.\n%(link)s")
+        _("%(title)s: %(ideas)s og %(comments)s.\n%(link)s")
         % {
             "title": challenge.title,
-            "ideas": ideas,
-            "comments": comments,
+            "ideas": ngettext("%(n)d ny idé", "%(n)d nye idéer", ideas) % {"n": ideas},
+            "comments": ngettext("%(n)d ny kommentar", "%(n)d nye kommentarer", comments)
+            % {"n": comments},
             "link": settings.SITE_URL + challenge.get_absolute_url(),
         }
         for challenge, ideas, comments in sections

@@ -24,15 +24,15 @@ def _scale(low: str, high: str) -> list[tuple[int, str]]:
 
 class RatingForm(forms.Form):
     agreement = forms.TypedChoiceField(
-        label=_("Hvor enige er I om udfordringen og om den bedste måde at tackle den på?"),
-        help_text=_("1 er meget uenige, 5 er helt enige."),
+        label=_("Hvor enige er I om udfordringen og om den bedste måde at gribe den an på?"),
+        help_text=_("1 betyder, at I er meget uenige, og 5, at I er helt enige."),
         coerce=int,
         widget=DkfdsRadioSelect,
         error_messages=SCALE_ERRORS,
     )
     certainty = forms.TypedChoiceField(
         label=_("Hvor sikkert er det, hvad de foreslåede løsninger vil føre til?"),
-        help_text=_("1 er helt uforudsigeligt, 5 er meget sikkert."),
+        help_text=_("1 betyder, at det er helt uforudsigeligt, og 5, at det er meget sikkert."),
         coerce=int,
         widget=DkfdsRadioSelect,
         error_messages=SCALE_ERRORS,

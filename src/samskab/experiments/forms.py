@@ -111,7 +111,7 @@ class ImportForm(forms.Form):
         error_messages={"required": _("Vælg en fil."), "empty": _("Filen er tom.")},
     )
     valid_only = forms.BooleanField(
-        label=_("Importér de gyldige rækker, selv om nogle rækker afvises"), required=False
+        label=_("Importer de gyldige rækker, selv om nogle rækker afvises"), required=False
     )
 
     def __init__(self, *args: Any, initiatives: Any = (), **kwargs: Any) -> None:

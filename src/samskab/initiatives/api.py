@@ -756,7 +756,9 @@ def link_idea(request: HttpRequest, code: str, initiative_id: int, payload: Idea
 def _account(email: str) -> Any:
     found = get_user_model().objects.filter(email__iexact=email).first()
     if found is None:
-        raise ServiceError(_("Der er ingen konto med den e-mail. Bed personen oprette en."))
+        raise ServiceError(
+            _("Der er ingen profil med den e-mail. Bed personen oprette en profil først.")
+        )
     return found
 
 

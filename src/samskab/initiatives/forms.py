@@ -135,7 +135,7 @@ class StatusForm(forms.Form):
         min_value=0,
         max_value=100,
         required=False,
-        help_text=_("Lad feltet stå tomt for at bruge statussens standard."),
+        help_text=_("Lad feltet stå tomt, så bruger vi det tal, der hører til statussen."),
     )
     note = free_text(
         _("Hvad er der sket? Teksten vises på tidslinjen."), 5000, lines=3, required=False
@@ -167,7 +167,7 @@ class DocumentForm(forms.Form):
 class PartnerForm(forms.Form):
     contact = forms.EmailField(
         label=_("Kontaktpersonens e-mail"),
-        help_text=_("Kontaktpersonen skal have en konto i Samskab."),
+        help_text=_("Kontaktpersonen skal have en profil i Samskab."),
     )
 
     def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
@@ -246,7 +246,7 @@ class CommitmentForm(forms.Form):
     )
     quantity = AmountField(
         label=_("Mængde"),
-        help_text=_("Timer for timer, ellers værdien i kroner."),
+        help_text=_("Antal timer, hvis det er timer – ellers værdien i kroner."),
     )
     hour_rate = AmountField(
         label=_("Timepris i kroner"),
@@ -282,7 +282,7 @@ class CommitmentForm(forms.Form):
 class CorrectionForm(forms.Form):
     quantity = AmountField(label=_("Ny mængde"))
     hour_rate = AmountField(label=_("Ny timepris i kroner"), required=False)
-    reason = free_text(_("Hvorfor rettes tilsagnet?"), 2000, lines=2)
+    reason = free_text(_("Hvorfor retter du tilsagnet?"), 2000, lines=2)
 
 
 class ActualForm(forms.Form):
@@ -297,7 +297,7 @@ class ActualForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = free_text(_("Hvorfor trækkes tilsagnet tilbage?"), 2000, lines=2)
+    reason = free_text(_("Hvorfor trækker du tilsagnet tilbage?"), 2000, lines=2)
 
 
 class ImportForm(forms.Form):
@@ -306,7 +306,7 @@ class ImportForm(forms.Form):
         help_text=_("Samme format som eksporten. CSV med semikolon, som Excel gemmer den."),
     )
     valid_only = forms.BooleanField(
-        label=_("Importér de gyldige rækker, selv om nogle rækker afvises"), required=False
+        label=_("Importer de gyldige rækker, selv om nogle rækker afvises"), required=False
     )
 
     def __init__(self, *args: Any, spaces: Any = (), **kwargs: Any) -> None:

@@ -530,7 +530,9 @@ def partner_create(
     def save(data: dict[str, Any]) -> Any:
         contact = get_user_model().objects.filter(email__iexact=data["contact"]).first()
         if contact is None:
-            raise ServiceError(_("Der er ingen konto med den e-mail. Bed personen oprette en."))
+            raise ServiceError(
+                _("Der er ingen profil med den e-mail. Bed personen oprette en profil først.")
+            )
         organisation = data.get("organisation")
         return services.add_partner(
             found,

@@ -374,7 +374,7 @@ def _landscape(run: LandscapeRun | None, period: str) -> list[Figure]:
                     "b": int(s.get("island_b", 0)) + 1,
                 },
                 period,
-                _("introducér %(a)s for %(b)s") % {"a": a, "b": b},
+                _("introducer %(a)s for %(b)s") % {"a": a, "b": b},
                 "text",
             )
         )

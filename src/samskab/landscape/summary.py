@@ -64,9 +64,9 @@ STAGE_MEANINGS = {
     ),
 }
 STAGE_NEXT = {
-    "empty": gettext_lazy("Næste skridt: registrér samarbejder, møder og partnerskaber."),
+    "empty": gettext_lazy("Næste skridt: registrer samarbejder, møder og partnerskaber."),
     "scattered_clusters": gettext_lazy(
-        "Næste skridt: find en aktør, der kan forbinde klyngerne, og introducér dem for hinanden."
+        "Næste skridt: find en aktør, der kan forbinde klyngerne, og introducer dem for hinanden."
     ),
     "hub_and_spokes": gettext_lazy(
         "Næste skridt: hjælp flere aktører til selv at forbinde andre, så netværket ikke står og "
@@ -76,7 +76,7 @@ STAGE_NEXT = {
         "Næste skridt: knyt knudepunkterne tættere sammen, så de danner en fælles kerne."
     ),
     "core_periphery": gettext_lazy(
-        "Næste skridt: hold kernen åben og invitér nye aktører fra periferien ind."
+        "Næste skridt: hold kernen åben, og inviter nye aktører fra periferien ind."
     ),
 }
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samskab.accounts.models import User
@@ -21,6 +18,8 @@ from samskab.municipalities.models import (
     SpaceInvitation,
     Visibility,
 )
+from samskab.notifications.models import Kind
+from samskab.notifications.services import in_language, notify
 
 
 def _require(actor: Any, perm: str, obj: Any, refusal: str) -> None:
@@ -131,14 +130,22 @@ def invite_to_space(space: Space, actor: Any, *, email: str) -> SpaceInvitation:
         if not created:
             raise ServiceError(_("Personen er allerede inviteret."))
         record(space.municipality_id, actor, "space.invited", space, person=person.pk)
-        link = settings.SITE_URL + space.get_absolute_url()
-        # In the language the invited person chose, not the inviter's.
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            subject = _("Du er inviteret til %(space)s") % {"space": space.title}
-            body = _(
-                "Du er inviteret til rummet »%(space)s« i %(municipality)s.\n\n"
-                "Åbn det her: %(link)s"
-            ) % {"space": space.title, "municipality": space.municipality, "link": link}
-        recipient = person.email
-        transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+        # In the language the invited person chose, not the inviter's; the mail and the
+        # in-app entry go out the one way every notice does (signature, link, language).
+        notify(
+            person,
+            Kind.STATUS,
+            in_language(
+                person, lambda: _("Du er inviteret til %(space)s") % {"space": space.title}
+            ),
+            in_language(
+                person,
+                lambda: (
+                    _("Du er inviteret til rummet »%(space)s« i %(municipality)s.")
+                    % {"space": space.title, "municipality": space.municipality}
+                ),
+            ),
+            link=space.get_absolute_url(),
+            municipality=space.municipality,
+        )
     return invitation

@@ -221,6 +221,10 @@ def statement_add(
     request: HttpRequest, municipality: Municipality, conversation: int
 ) -> HttpResponse:
     found = get_conversation_or_404(request.user, municipality, conversation)
+    if not found.is_open:
+        # The real reason, not "you may not": the conversation has closed.
+        messages.error(request, _("Samtalen er lukket, så der kan ikke komme nye udsagn."))
+        return _render_conversation(request, municipality, found, status=403)
     if not request.user.has_perm("opinions.add_statement", found):
         raise PermissionDenied
     form = StatementForm(request.POST)
@@ -255,7 +259,7 @@ def moderation(request: HttpRequest, municipality: Municipality, conversation: i
                 conversation=found, pk=form.cleaned_data["statement"]
             ).first()
         if statement is None:
-            messages.error(request, _("Udsagnet kunne ikke findes. Prøv igen."))
+            messages.error(request, _("Vi kan ikke finde udsagnet. Prøv igen."))
         else:
             data = form.cleaned_data
             try:

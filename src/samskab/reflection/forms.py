@@ -35,7 +35,10 @@ class MemberForm(forms.Form):
 class SessionForm(forms.Form):
     template = forms.ChoiceField(label=_("Skabelon"))
     title = free_text(
-        _("Mødets titel"), 200, required=False, help_text=_("Tom: skabelonens navn bruges.")
+        _("Mødets titel"),
+        200,
+        required=False,
+        help_text=_("Lader du feltet stå tomt, bruger vi skabelonens navn."),
     )
 
     def __init__(self, *args: Any, templates: list[tuple[str, str]] | None = None, **kwargs: Any):

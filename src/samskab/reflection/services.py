@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samskab.accounts.models import Role, User
@@ -30,6 +28,8 @@ from samskab.core.errors import ServiceError
 from samskab.core.models import record
 from samskab.core.validators import CPR_MESSAGE, clean_free_text, contains_cpr
 from samskab.municipalities.models import Municipality
+from samskab.notifications.models import Kind
+from samskab.notifications.services import in_language, notify
 from samskab.reflection import search
 from samskab.reflection.models import (
     ENTRY_MAX_LENGTH,
@@ -213,20 +213,34 @@ def invite_member(room: Room, actor: Any, *, email: str, role: str) -> None:
         if RoomMember.objects.filter(room=room, person=person).exists():
             return
         add_member(room, actor, person, role=role)
-        link = settings.SITE_URL + room.get_absolute_url()
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            subject = _("Du er inviteret til refleksionsrummet »%(room)s«") % {"room": room.title}
-            body = _(
-                "%(name)s har inviteret dig til refleksionsrummet »%(room)s« i %(municipality)s. "
-                "Du er allerede med, så du kan gå direkte ind.\n\nÅbn rummet her: %(link)s"
-            ) % {
-                "name": actor.public_name,
-                "room": room.title,
-                "municipality": room.municipality.name,
-                "link": link,
-            }
-        recipient = person.email
-        transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+        # The mail and the in-app entry go out the one way every notice does: in the invited
+        # person's language, signed with the municipality's and Samskab's name, with a link.
+        notify(
+            person,
+            Kind.STATUS,
+            in_language(
+                person,
+                lambda: (
+                    _("Du er inviteret til refleksionsrummet »%(room)s«") % {"room": room.title}
+                ),
+            ),
+            in_language(
+                person,
+                lambda: (
+                    _(
+                        "%(name)s har inviteret dig til refleksionsrummet »%(room)s« i "
+                        "%(municipality)s. Du er allerede med, så du kan gå direkte ind."
+                    )
+                    % {
+                        "name": actor.public_name,
+                        "room": room.title,
+                        "municipality": room.municipality.name,
+                    }
+                ),
+            ),
+            link=room.get_absolute_url(),
+            municipality=room.municipality,
+        )
 
 
 def rooms_for(user: Any, municipality: Municipality) -> QuerySet[Room]:

@@ -382,12 +382,17 @@ def fingerprint(data: dict[str, Any]) -> str:
 def drafted_clauses(figures: dict[str, Any]) -> list[str]:
     """The "at …" clauses drafted from the outcome; staff edit them before sending."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     ideas = figures["ideas"]
     clauses = []
     if figures.get("kind") == "movement":
         clauses.append(
-            _("udvalget tager orienteringen om bevægelsens %(n)s udfordringer til efterretning")
+            ngettext(
+                "udvalget tager orienteringen om bevægelsens %(n)s udfordring til efterretning",
+                "udvalget tager orienteringen om bevægelsens %(n)s udfordringer til efterretning",
+                len(figures["challenges"]["rows"]),
+            )
             % {"n": len(figures["challenges"]["rows"])}
         )
     elif ideas["selected"]:
@@ -397,7 +402,11 @@ def drafted_clauses(figures: dict[str, Any]) -> list[str]:
         )
     elif not ideas["empty"]:
         clauses.append(
-            _("udvalget tager de %(n)s indsendte idéer og prioriteringen til efterretning")
+            ngettext(
+                "udvalget tager den indsendte idé og prioriteringen til efterretning",
+                "udvalget tager de %(n)s indsendte idéer og prioriteringen til efterretning",
+                ideas["count"],
+            )
             % {"n": ideas["count"]}
         )
     else:
@@ -405,7 +414,11 @@ def drafted_clauses(figures: dict[str, Any]) -> list[str]:
     inits = figures["initiatives"]
     if not inits["empty"]:
         clauses.append(
-            _("forvaltningen arbejder videre med %(n)s initiativer sammen med partnerne")
+            ngettext(
+                "forvaltningen arbejder videre med %(n)s initiativ sammen med partnerne",
+                "forvaltningen arbejder videre med %(n)s initiativer sammen med partnerne",
+                len(inits["initiatives"]),
+            )
             % {"n": len(inits["initiatives"])}
         )
     clauses.append(_("deltagerne får besked om beslutningen"))

@@ -24,7 +24,10 @@ class ReportForm(forms.Form):
         4000,
         lines=5,
         required=False,
-        help_text=_("Én »at …«-sætning pr. linje. Tomt: forslaget ud fra resultatet bruges."),
+        help_text=_(
+            "Én »at …«-sætning pr. linje. Lader du feltet stå tomt, bruger vi forslaget ud fra "
+            "resultatet."
+        ),
     )
     risks = free_text(_("Risici"), 4000, lines=4, required=False)
     next_steps = free_text(_("Videre proces"), 4000, lines=4, required=False)

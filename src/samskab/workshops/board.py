@@ -39,6 +39,35 @@ BOTTOM = 60
 AXIS_FONT = 24
 COUNT_FONT = 22
 ZONE_FONT = 24
+# How many items a board shows at once: as many as fit one projector screen, 1280 × 720 up to
+# 1920 × 1080 (the type grows with the screen, so the same number fits both); the rest are
+# counted in a "+ K flere" line (tested in tests/e2e/test_big_screen_many.py).
+STATEMENTS_SHOWN = 6
+IDEAS_SHOWN = 12
+ANSWERS_SHOWN = 6
+
+
+def _top(rows: list[Any], shown: int) -> tuple[list[Any], int]:
+    """The first `shown` rows, and how many more there are."""
+    return rows[:shown], max(0, len(rows) - shown)
+
+
+def fit_screen(data: dict[str, Any]) -> dict[str, Any]:
+    """The board as one projector screen shows it: the top items of each list that fit, and
+    how many more there are ("+ K flere"). The API keeps the whole board (`board`)."""
+    data = dict(data)
+    if "statements" in data:
+        # The statements most people here have answered first; the rest in the order written.
+        ranked = sorted(data["statements"], key=lambda s: -s.total)
+        data["statements"], data["statements_more"] = _top(ranked, STATEMENTS_SHOWN)
+    if "pairwise" in data:
+        ideas, more = _top(data["pairwise"]["ideas"], IDEAS_SHOWN)
+        data["pairwise"] = {**data["pairwise"], "ideas": ideas, "more": more}
+    if "answers" in data:
+        data["answers"], data["answers_more"] = _top(data["answers"], ANSWERS_SHOWN)
+    return data
+
+
 ZONE_COLOURS = {
     Zone.TECHNICALLY_RATIONAL: "#dbeafe",
     Zone.POLITICAL: "#fde7d9",
@@ -265,7 +294,10 @@ def reflection(activity: Activity, session: LiveSession) -> dict[str, Any]:
     names = dict(
         WorkshopParticipant.objects.filter(session=session).values_list("person_id", "pseudonym")
     )
-    answers = [{"text": text, "name": names.get(author, "")} for author, text in found.shared]
+    # Newest named answer first: the room sees its latest answers when not all fit the screen.
+    answers = [
+        {"text": text, "name": names.get(author, "")} for author, text in reversed(found.shared)
+    ]
     # Anonymous entries carry no time; their random ids give an order that says nothing.
     answers += [{"text": text, "name": ""} for text in found.anonymous]
     return {"answers": answers, "prompt": found.prompt}

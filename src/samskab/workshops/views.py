@@ -170,7 +170,7 @@ def screen(request: HttpRequest, municipality: Municipality, session: int) -> Ht
             # What people type from across the room: the address without the scheme and code.
             "join_short": request.get_host() + reverse("workshops:join"),
             "qr": _qr_svg(_join_url(request, found)),
-            **board.board(found),
+            **board.fit_screen(board.board(found)),
         },
     )
 
@@ -183,7 +183,7 @@ def screen_live(request: HttpRequest, municipality: Municipality, session: int) 
     return render(
         request,
         "workshops/_board.html",
-        {"municipality": municipality, "session": found, **board.board(found)},
+        {"municipality": municipality, "session": found, **board.fit_screen(board.board(found))},
     )
 
 
