@@ -12,15 +12,20 @@ from __future__ import annotations
 import os
 import sys
 
-from django.core.exceptions import ImproperlyConfigured
-
 # Commands spelt with hyphens on the command line; Django names them by their module.
 ALIASES = {"move-to-postgres": "move_to_postgres"}
 
 
 def main(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
     argv = list(sys.argv if argv is None else argv)
+    if argv[1:3] == ["opinion", "analyze"]:
+        # Pure math on files: no Django to start (samskab.analysis.cli).
+        from samskab.analysis import cli as analyze_cli
+
+        raise SystemExit(analyze_cli.main(argv[3:]))
+    from django.core.exceptions import ImproperlyConfigured
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samskab.settings")
     try:
         from django.conf import settings
 

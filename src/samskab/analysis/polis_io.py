@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -274,10 +275,11 @@ class _Votes:
     def __init__(self) -> None:
         self.p_index: dict[str, int] = {}
         self.s_index: dict[str, int] = {}
-        self.rows: list[int] = []
-        self.cols: list[int] = []
-        self.vals: list[int] = []
-        self.ts: list[float] = []
+        # Lists when read row by row, arrays when read in bulk.
+        self.rows: Any = []
+        self.cols: Any = []
+        self.vals: Any = []
+        self.ts: Any = []
 
     def add(self, pid: str, sid: str, value: int, ts: float) -> None:
         self.rows.append(self.p_index.setdefault(pid, len(self.p_index)))
@@ -296,7 +298,64 @@ def _timestamp(path: Path, line: int, text: str) -> float:
         raise PolisFormatError(path, line, f"timestamp {text!r} is not a number") from None
 
 
+_VOTE_VALUES = {"1": 1, "-1": -1, "0": 0}
+
+
 def _read_votes_csv(path: Path) -> _Votes:
+    fast = _read_votes_csv_in_bulk(path)
+    return fast if fast is not None else _read_votes_csv_row_by_row(path)
+
+
+def _read_votes_csv_in_bulk(path: Path) -> _Votes | None:
+    """A plain votes.csv (as Pol.is writes it: no quotes) split in bulk and read column by
+    column, many times faster than row by row on a large export (bench/bench_analyze_cli.py).
+    None for anything unusual (quotes, a bad value, an empty line, a missing timestamp): the
+    row-by-row reader then reads it and says what is wrong, and where."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError):
+        return None
+    # Pol.is writes votes.csv without quotes; a file with any is read by the csv module.
+    if '"' in text or "\r" in text.replace("\r\n", "\n"):
+        return None
+    lines = text.replace("\r\n", "\n").removesuffix("\n").split("\n")
+    if len(lines) < 2:
+        return None
+    header = [h.strip() for h in lines[0].split(",")]
+    names = set(header)
+    if (
+        names - VOTES_CSV_COLUMNS
+        or {*VOTES_CSV_REQUIRED, "timestamp"} - names
+        or len(names) != len(header)
+    ):
+        return None
+    width = len(header)
+    if set(map(methodcaller("count", ","), lines[1:])) != {width - 1}:
+        return None
+    cells = ",".join(lines[1:]).split(",")
+    del text, lines
+    columns = {name: cells[i::width] for i, name in enumerate(header)}
+    pids, sids, votes = columns["voter-id"], columns["comment-id"], columns["vote"]
+    if not set(votes) <= _VOTE_VALUES.keys():
+        return None
+    if not (all(map(str.strip, pids)) and all(map(str.strip, sids))):
+        return None
+    try:
+        stamps = np.array(columns["timestamp"], dtype=np.float64)
+    except ValueError:
+        return None
+    n = len(votes)
+    v = _Votes()
+    v.p_index = {pid: i for i, pid in enumerate(dict.fromkeys(pids))}
+    v.s_index = {sid: i for i, sid in enumerate(dict.fromkeys(sids))}
+    v.rows = np.fromiter(map(v.p_index.__getitem__, pids), np.int64, n)
+    v.cols = np.fromiter(map(v.s_index.__getitem__, sids), np.int64, n)
+    v.vals = np.fromiter(map(_VOTE_VALUES.__getitem__, votes), np.int64, n)
+    v.ts = stamps
+    return v
+
+
+def _read_votes_csv_row_by_row(path: Path) -> _Votes:
     v = _Votes()
     for line, row in _read_table(path, VOTES_CSV_COLUMNS, VOTES_CSV_REQUIRED):
         v.add(
@@ -372,7 +431,9 @@ def _assemble(votes: _Votes, st: _Statements | None, flip: bool = False) -> Opin
     s_ids += [s for s in votes.s_index if s not in known]
     pos = {s: i for i, s in enumerate(s_ids)}
     remap = np.array([pos[s] for s in votes.s_index], dtype=np.int64)
-    cols = remap[np.asarray(votes.cols, dtype=np.int64)] if votes.cols else np.zeros(0, np.int64)
+    cols = (
+        remap[np.asarray(votes.cols, dtype=np.int64)] if len(votes.cols) else np.zeros(0, np.int64)
+    )
     vals = np.asarray(votes.vals, dtype=np.int64)
     if flip:
         vals = -vals

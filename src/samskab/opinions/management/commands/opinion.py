@@ -9,7 +9,6 @@ Bad input stops with a message naming the file and line, exit status 2, and noth
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scope, scopes_disabled
 
+from samskab.analysis import cli as analyze_cli
 from samskab.analysis import opinion, polis_io
 from samskab.municipalities.models import Municipality, Space
 from samskab.opinions import polis, services
@@ -56,17 +56,12 @@ class Command(BaseCommand):
             self.export(options["conversation"], Path(options["out"]))
 
     def analyze(self, path: Path, seed: int, out: str | None) -> None:
+        # `samskab opinion analyze` runs samskab.analysis.cli without Django; this is the
+        # same function for call_command and `manage.py`.
         try:
-            inp = polis_io.read_polis(path)
-        except polis_io.PolisFormatError as exc:
-            raise _fail(f"Kan ikke læse Pol.is-data: {exc}") from None
-        if len(inp.values) == 0:
-            raise _fail(f"Kan ikke læse Pol.is-data: {path}: der er ingen stemmer")
-        try:
-            result = opinion.analyze(inp, seed=seed)
-        except opinion.OpinionInputError as exc:
-            raise _fail(f"Kan ikke analysere {path}: {exc}") from None
-        text = json.dumps(polis_io.result_to_json(result), ensure_ascii=False)
+            text = analyze_cli.analyze_to_text(path, seed)
+        except analyze_cli.AnalyzeError as exc:
+            raise _fail(str(exc)) from None
         if out:
             Path(out).write_text(text + "\n", encoding="utf-8")
         else:

@@ -1,0 +1,51 @@
+"""votes.csv read in bulk (the fast path) gives exactly what the row-by-row reader gives, and
+anything unusual is left to the row-by-row reader, which names the file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from samskab.analysis import polis_io
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "polis"
+REAL = sorted(DATA.rglob("votes.csv"))
+
+
+def _same(a, b) -> None:
+    assert a.p_index == b.p_index and a.s_index == b.s_index
+    for name in ("rows", "cols", "vals", "ts"):
+        assert np.array_equal(np.asarray(getattr(a, name)), np.asarray(getattr(b, name))), name
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.parent.name for p in REAL])
+def test_bulk_and_row_by_row_agree_on_real_exports(path):
+    bulk = polis_io._read_votes_csv_in_bulk(path)
+    assert bulk is not None
+    _same(bulk, polis_io._read_votes_csv_row_by_row(path))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "1,,0,a,2\n",  # not a vote
+        ",,0,a,1\n",  # no timestamp: counts as 0
+        "1,,0,a, 1\n",  # a space before the value
+        "1,,0, ,1\n",  # an empty voter id
+        "1,,0,a,1\n\n2,,1,a,-1\n",  # an empty line
+    ],
+)
+def test_unusual_files_are_read_row_by_row(tmp_path, body):
+    path = tmp_path / "votes.csv"
+    path.write_text("timestamp,datetime,comment-id,voter-id,vote\n" + body, encoding="utf-8")
+    assert polis_io._read_votes_csv_in_bulk(path) is None
+    try:
+        careful = polis_io._read_votes_csv_row_by_row(path)
+    except polis_io.PolisFormatError as exc:
+        assert "votes.csv, line" in str(exc)
+        with pytest.raises(polis_io.PolisFormatError):
+            polis_io._read_votes_csv(path)
+    else:
+        _same(polis_io._read_votes_csv(path), careful)
