@@ -35,7 +35,7 @@ def analyze_to_text(path: Path, seed: int = 0) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog="samskab opinion analyze", description="Analysér en Pol.is-eksport og skriv JSON."
+        prog="samskab opinion analyze", description="Analyser en Pol.is-eksport og skriv JSON."
     )
     parser.add_argument("path", help="mappe med Pol.is CSV- eller API-JSON-filer")
     parser.add_argument("--seed", type=int, default=0)

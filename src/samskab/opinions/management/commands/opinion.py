@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="{analyze,import,export}")
-        analyze = sub.add_parser("analyze", help="Analysér en Pol.is-eksport og skriv JSON.")
+        analyze = sub.add_parser("analyze", help="Analyser en Pol.is-eksport og skriv JSON.")
         analyze.add_argument("path", help="mappe med Pol.is CSV- eller API-JSON-filer")
         analyze.add_argument("--seed", type=int, default=0)
         analyze.add_argument("--out", help="skriv JSON til denne fil i stedet for standardud")
