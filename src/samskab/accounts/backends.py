@@ -27,7 +27,7 @@ def _person(backend: DjangoModelBackend, user_id: Any) -> User | None:
         pk = User._meta.pk.to_python(user_id)  # type: ignore[union-attr]
     except Exception:  # noqa: BLE001 - a session with a broken id is no login
         return None
-    if not (isinstance(pk, int) and 0 < pk < 2**63):  # no row has it; the database would refuse it
+    if not rows.is_id(pk):
         return None
     with rows.cursor() as cursor:
         cursor.execute(_person_sql(), [pk])

@@ -105,19 +105,27 @@ def _header(path: Path, rows: Iterator[tuple[int, list[str]]]) -> tuple[int, lis
     return line, [h.strip() for h in header]
 
 
+def _header_problem(header: list[str], allowed: set[str], required: set[str]) -> str:
+    """What is wrong with a table's header, or "" when nothing is."""
+    unknown = [h for h in header if h not in allowed]
+    if unknown:
+        return f"unknown column(s) {unknown}"
+    missing = sorted(required - set(header))
+    if missing:
+        return f"missing column(s) {missing}"
+    if len(set(header)) != len(header):
+        return "duplicate column names"
+    return ""
+
+
 def _read_table(
     path: Path, allowed: set[str], required: set[str]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     rows = _csv_rows(path)
     line, header = _header(path, rows)
-    unknown = [h for h in header if h not in allowed]
-    if unknown:
-        raise PolisFormatError(path, line, f"unknown column(s) {unknown}")
-    missing = sorted(required - set(header))
-    if missing:
-        raise PolisFormatError(path, line, f"missing column(s) {missing}")
-    if len(set(header)) != len(header):
-        raise PolisFormatError(path, line, "duplicate column names")
+    problem = _header_problem(header, allowed, required)
+    if problem:
+        raise PolisFormatError(path, line, problem)
     for line, row in rows:
         if not row:
             continue
@@ -126,11 +134,14 @@ def _read_table(
         yield line, dict(zip(header, row, strict=True))
 
 
+_VOTE_VALUES = {"1": 1, "-1": -1, "0": 0}
+
+
 def _vote_value(path: Path, line: int, text: str) -> int:
     t = text.strip()
-    if t not in ("1", "-1", "0"):
+    if t not in _VOTE_VALUES:
         raise PolisFormatError(path, line, f"vote {text!r} is not -1, 0 or 1")
-    return int(t)
+    return _VOTE_VALUES[t]
 
 
 def _id(path: Path, line: int, text: str, what: str) -> str:
@@ -298,9 +309,6 @@ def _timestamp(path: Path, line: int, text: str) -> float:
         raise PolisFormatError(path, line, f"timestamp {text!r} is not a number") from None
 
 
-_VOTE_VALUES = {"1": 1, "-1": -1, "0": 0}
-
-
 def _read_votes_csv(path: Path) -> _Votes:
     fast = _read_votes_csv_in_bulk(path)
     return fast if fast is not None else _read_votes_csv_row_by_row(path)
@@ -315,19 +323,15 @@ def _read_votes_csv_in_bulk(path: Path) -> _Votes | None:
         text = path.read_text(encoding="utf-8-sig")
     except (UnicodeDecodeError, OSError):
         return None
+    text = text.replace("\r\n", "\n")
     # Pol.is writes votes.csv without quotes; a file with any is read by the csv module.
-    if '"' in text or "\r" in text.replace("\r\n", "\n"):
+    if '"' in text or "\r" in text:
         return None
-    lines = text.replace("\r\n", "\n").removesuffix("\n").split("\n")
+    lines = text.removesuffix("\n").split("\n")
     if len(lines) < 2:
         return None
     header = [h.strip() for h in lines[0].split(",")]
-    names = set(header)
-    if (
-        names - VOTES_CSV_COLUMNS
-        or {*VOTES_CSV_REQUIRED, "timestamp"} - names
-        or len(names) != len(header)
-    ):
+    if _header_problem(header, VOTES_CSV_COLUMNS, {*VOTES_CSV_REQUIRED, "timestamp"}):
         return None
     width = len(header)
     if set(map(methodcaller("count", ","), lines[1:])) != {width - 1}:

@@ -65,6 +65,21 @@ def instance(model: type[M], values: Sequence[Any]) -> M | None:
     return model.from_db(connection.alias, names, row)
 
 
+def instances(row: Sequence[Any], *models_: type[models.Model]) -> list[Any]:
+    """One object per model from a row that selected `columns()` of each, in that order."""
+    found, start = [], 0
+    for model in models_:
+        found.append(instance(model, row[start : start + width(model)]))
+        start += width(model)
+    return found
+
+
+def is_id(value: Any) -> bool:
+    """Whether a value can be a primary key: a positive integer the database's bigint holds.
+    Any other finds no row, as through the ORM, rather than an error from the database."""
+    return isinstance(value, int) and 0 < value < 2**63
+
+
 def link(obj: models.Model, field_name: str, related: models.Model | None) -> None:
     """Set a foreign key's loaded object, as select_related does."""
     obj._meta.get_field(field_name).set_cached_value(obj, related)  # type: ignore[union-attr]

@@ -52,7 +52,7 @@ class Sweep:
 
 
 def stale_after() -> float:
-    return float(getattr(settings, "SAMSKAB_TASK_STALE_AFTER", 600))
+    return float(settings.SAMSKAB_TASK_STALE_AFTER)
 
 
 def requeue_stale(

@@ -143,20 +143,16 @@ def _votable_statement(code: str, conversation_id: int, statement_id: int) -> St
     caller."""
     if not (len(code) == 4 and code.isascii() and code.isdigit()):
         raise Http404
-    # An id no row can have finds none, as through the ORM (the database would refuse it).
-    if not (0 < statement_id < 2**63 and 0 < conversation_id < 2**63):
+    if not (rows.is_id(statement_id) and rows.is_id(conversation_id)):
         raise Http404
-    parts = (Statement, Conversation, Municipality, Space)
     with rows.cursor() as cursor:
         cursor.execute(_votable_statement_sql(), [statement_id, conversation_id, code])
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    found = []
-    for model in parts:
-        found.append(rows.instance(model, row[: rows.width(model)]))
-        row = row[rows.width(model) :]
-    statement, conversation, municipality, space = found
+    statement, conversation, municipality, space = rows.instances(
+        row, Statement, Conversation, Municipality, Space
+    )
     rows.link(conversation, "municipality", municipality)
     rows.link(conversation, "space", space)
     rows.link(statement, "conversation", conversation)
