@@ -79,8 +79,11 @@ def arena(report: ActivityReport, key: str):
 
 
 def move_back(model: Any, field: str, days: int, **filters: Any) -> None:
+    # Local days, not 24-hour steps: across the end of summer time "40 days ago" in UTC can be
+    # a day later on the Danish calendar, close to midnight.
+    then = timezone.localtime() - timedelta(days=days)
     with scopes_disabled():
-        model.objects.filter(**filters).update(**{field: timezone.now() - timedelta(days=days)})
+        model.objects.filter(**filters).update(**{field: then})
 
 
 # --- the directory ---------------------------------------------------------------------------
