@@ -22,11 +22,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from samskab.analysis.opinion import OpinionInput, OpinionResult, input_from_arrays
 
@@ -315,48 +315,121 @@ def _read_votes_csv(path: Path) -> _Votes:
 
 
 def _read_votes_csv_in_bulk(path: Path) -> _Votes | None:
-    """A plain votes.csv (as Pol.is writes it: no quotes) split in bulk and read column by
-    column, many times faster than row by row on a large export (bench/bench_analyze_cli.py).
-    None for anything unusual (quotes, a bad value, an empty line, a missing timestamp): the
-    row-by-row reader then reads it and says what is wrong, and where."""
+    """A plain votes.csv, as Pol.is writes it (no quotes; whole numbers for the timestamp, the
+    ids and the vote), read as bytes with numpy: the field edges from the positions of the
+    commas and line ends, the numbers digit by digit for all rows at once. About 20x faster
+    than reading it row by row on a large export (bench/bench_analyze_cli.py). None for
+    anything else (quotes, other ids, a bad value, an empty line or field): the row-by-row
+    reader then reads it and says what is wrong, and where."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (UnicodeDecodeError, OSError):
+        raw = path.read_bytes()
+    except OSError:
         return None
-    text = text.replace("\r\n", "\n")
-    # Pol.is writes votes.csv without quotes; a file with any is read by the csv module.
-    if '"' in text or "\r" in text:
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")
+    if b'"' in raw or b"\r" in raw:
         return None
-    lines = text.removesuffix("\n").split("\n")
-    if len(lines) < 2:
+    head, _, body = raw.partition(b"\n")
+    try:
+        header = [h.strip() for h in head.decode("utf-8").split(",")]
+    except UnicodeDecodeError:
         return None
-    header = [h.strip() for h in lines[0].split(",")]
-    if _header_problem(header, VOTES_CSV_COLUMNS, {*VOTES_CSV_REQUIRED, "timestamp"}):
+    if not body or _header_problem(header, VOTES_CSV_COLUMNS, {*VOTES_CSV_REQUIRED, "timestamp"}):
         return None
+    if not body.endswith(b"\n"):
+        body += b"\n"
+    buf = np.frombuffer(body, np.uint8)
+    edges = np.flatnonzero((buf == ord(",")) | (buf == ord("\n")))
     width = len(header)
-    if set(map(methodcaller("count", ","), lines[1:])) != {width - 1}:
+    if len(edges) % width:
         return None
-    cells = ",".join(lines[1:]).split(",")
-    del text, lines
-    columns = {name: cells[i::width] for i, name in enumerate(header)}
-    pids, sids, votes = columns["voter-id"], columns["comment-id"], columns["vote"]
-    if not set(votes) <= _VOTE_VALUES.keys():
+    ends = edges.reshape(-1, width)
+    # Each line has exactly width - 1 commas: the last edge of a row is its line end.
+    if not (np.all(buf[ends[:, -1]] == ord("\n")) and np.all(buf[ends[:, :-1]] == ord(","))):
         return None
-    if not (all(map(str.strip, pids)) and all(map(str.strip, sids))):
+    starts = np.empty_like(ends)
+    starts[0, 0] = 0
+    starts[1:, 0] = ends[:-1, -1] + 1
+    starts[:, 1:] = ends[:, :-1] + 1
+    column = {name: i for i, name in enumerate(header)}
+
+    def numbers(name: str, ids: bool = False) -> npt.NDArray[np.int64] | None:
+        i = column[name]
+        return _whole_numbers(
+            buf, np.ascontiguousarray(starts[:, i]), np.ascontiguousarray(ends[:, i]), ids
+        )
+
+    stamps = numbers("timestamp")
+    pids, sids = numbers("voter-id", ids=True), numbers("comment-id", ids=True)
+    votes = numbers("vote")
+    if stamps is None or pids is None or sids is None or votes is None:
         return None
-    try:
-        stamps = np.array(columns["timestamp"], dtype=np.float64)
-    except ValueError:
+    # The vote exactly as "1", "0" or "-1".
+    if not (
+        np.all(np.abs(votes) <= 1)
+        and np.all(ends[:, column["vote"]] - starts[:, column["vote"]] == 1 + (votes < 0))
+    ):
         return None
-    n = len(votes)
     v = _Votes()
-    v.p_index = {pid: i for i, pid in enumerate(dict.fromkeys(pids))}
-    v.s_index = {sid: i for i, sid in enumerate(dict.fromkeys(sids))}
-    v.rows = np.fromiter(map(v.p_index.__getitem__, pids), np.int64, n)
-    v.cols = np.fromiter(map(v.s_index.__getitem__, sids), np.int64, n)
-    v.vals = np.fromiter(map(_VOTE_VALUES.__getitem__, votes), np.int64, n)
-    v.ts = stamps
+    v.p_index, v.rows = _first_seen(pids)
+    v.s_index, v.cols = _first_seen(sids)
+    v.vals = votes
+    v.ts = stamps.astype(np.float64)
     return v
+
+
+def _whole_numbers(
+    buf: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], ids: bool
+) -> npt.NDArray[np.int64] | None:
+    """Each field buf[start:end] as a whole number, or None if any is not one. Ids have no
+    sign and no leading zero, so that reading them as numbers keeps them as written.
+
+    The digits of a block of fields, right-aligned in a small matrix, times the powers of ten:
+    exact in float64 up to 15 digits (10^15 < 2^53), enough for Pol.is's millisecond stamps.
+    """
+    negative = np.zeros(len(starts), bool) if ids else buf[starts] == ord("-")
+    length = ends - starts - negative
+    if len(length) == 0 or length.min() < 1 or length.max() > 15:
+        return None
+    if ids and np.any((buf[starts] == ord("0")) & (length > 1)):
+        return None
+    width = int(length.max())
+    back = np.arange(width, 0, -1)
+    powers = 10.0 ** np.arange(width - 1, -1, -1)
+    value = np.empty(len(starts), np.int64)
+    for s in range(0, len(starts), _BLOCK):
+        digits = buf[ends[s : s + _BLOCK, None] - back] - np.uint8(ord("0"))
+        digits[back > length[s : s + _BLOCK, None]] = 0
+        if np.any(digits > 9):
+            return None
+        value[s : s + _BLOCK] = digits.astype(np.float64) @ powers
+    return np.where(negative, -value, value)
+
+
+#: Rows per block when reading numbers: the block's digit matrix stays small.
+_BLOCK = 1 << 16
+
+
+def _first_seen(ids: npt.NDArray[np.int64]) -> tuple[dict[str, int], npt.NDArray[np.int64]]:
+    """Ids numbered in the order they first appear (as the row-by-row reader does)."""
+    n = len(ids)
+    top = int(ids.max())
+    if top <= 4 * n:
+        # Pol.is numbers its voters and comments 0, 1, 2, …: a table beats sorting.
+        first = np.full(top + 1, n, np.int64)
+        np.minimum.at(first, ids, np.arange(n))
+        present = np.flatnonzero(first < n)
+        present = present[np.argsort(first[present])]
+        number = np.empty(top + 1, np.int64)
+        number[present] = np.arange(len(present))
+        return dict(zip(map(str, present.tolist()), range(len(present)), strict=True)), number[ids]
+    unique, first_at, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    order = np.argsort(first_at)
+    number = np.empty(len(unique), np.int64)
+    number[order] = np.arange(len(unique))
+    names = map(str, unique[order].tolist())
+    return dict(zip(names, range(len(unique)), strict=True)), number[inverse.ravel()]
 
 
 def _read_votes_csv_row_by_row(path: Path) -> _Votes:
