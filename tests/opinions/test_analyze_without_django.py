@@ -11,11 +11,13 @@ import sys
 
 from tests.opinions.test_cli import DATA, VOTES, run, small_export
 
-# Runs the real entry point, then says on stderr whether anything imported Django.
+# Runs the real entry point, then says on stderr whether anything imported Django or scipy
+# (whose import alone took longer than analysing a real conversation).
 PROBE = (
     "import atexit, sys\n"
     "atexit.register(lambda: print('DJANGO-LOADED' if any(m == 'django' or "
     "m.startswith('django.') for m in sys.modules) else 'NO-DJANGO', file=sys.stderr))\n"
+    "atexit.register(lambda: 'scipy' in sys.modules and print('SCIPY-LOADED', file=sys.stderr))\n"
     "from samskab.cli import main\n"
     "main(['samskab', 'opinion', 'analyze', *sys.argv[1:]])\n"
 )
