@@ -16,6 +16,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
@@ -323,8 +324,17 @@ def serve_processes(
                 start()
 
 
-def serve_gunicorn(application: Any, *, workers: int, host: str, port: int, **options: Any) -> None:
-    """The same with gunicorn's prefork master and threaded workers (Linux and macOS)."""
+def serve_gunicorn(
+    application: Any,
+    *,
+    workers: int,
+    host: str,
+    port: int,
+    on_start: Callable[[], object] | None = None,
+    **options: Any,
+) -> None:
+    """The same with gunicorn's prefork master and threaded workers (Linux and macOS).
+    ``on_start`` runs in each worker process once it is ready (the task worker thread)."""
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):  # type: ignore[misc]
@@ -341,6 +351,8 @@ def serve_gunicorn(application: Any, *, workers: int, host: str, port: int, **op
                 "graceful_timeout": 30,
                 "accesslog": None,
             }
+            if on_start is not None:
+                config["post_worker_init"] = lambda _worker: on_start()
             if options.get("trusted_proxies", 0):
                 config["forwarded_allow_ips"] = options.get("trusted_proxy_address", "127.0.0.1")
             for key, value in config.items():

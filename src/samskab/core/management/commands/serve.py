@@ -99,12 +99,19 @@ class Command(BaseCommand):
                 f"Samskab kører på http://{shown}:{port}/ med {workers} processer à {threads} "
                 "tråde (stop med Ctrl+C)"
             )
-            if server == "gunicorn":
-                serve_gunicorn(application, workers=workers, host=host, port=port, **options_)
-                return
             # Each process runs queued tasks in a thread of its own unless --no-worker; the
             # database queue hands each task to one of them (SKIP LOCKED).
             on_start = None if no_worker else start_task_worker
+            if server == "gunicorn":
+                serve_gunicorn(
+                    application,
+                    workers=workers,
+                    host=host,
+                    port=port,
+                    on_start=on_start,
+                    **options_,
+                )
+                return
             serve_processes(
                 application, workers=workers, host=host, port=port, on_start=on_start, **options_
             )
