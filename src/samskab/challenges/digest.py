@@ -187,5 +187,6 @@ def send_digests(now: Any = None) -> int:
     due, digests = _compose(now)
     mark_digest_sent(due, now, MIN_INTERVAL)
     for digest in digests:
-        send_email.enqueue(digest.person.pk, Kind.DIGEST, digest.subject, digest.body)
+        key = f"digest:{digest.person.pk}:{now.isoformat()}"
+        send_email.enqueue(digest.person.pk, Kind.DIGEST, digest.subject, digest.body, key=key)
     return len(digests)

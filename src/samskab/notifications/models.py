@@ -67,3 +67,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.subject}"
+
+
+class SentMail(models.Model):
+    """A mail that has gone out, by its key (a notification's, a digest's). A task run again
+    after its worker died (core.task_reaper) finds the key and does not send the mail twice."""
+
+    # Goes with the person's account, as their notifications do.
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

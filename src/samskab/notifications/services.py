@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,7 +24,7 @@ from django_tasks import task
 from samskab.accounts.models import Membership, User
 from samskab.core.errors import ServiceError
 from samskab.core.models import record
-from samskab.notifications.models import EmailPreference, Kind, Notification
+from samskab.notifications.models import EmailPreference, Kind, Notification, SentMail
 
 if TYPE_CHECKING:
     pass
@@ -117,13 +117,29 @@ def absolute(link: str) -> str:
 
 @task()
 def send_email(
-    person_id: int, kind: str, subject: str, body: str, link: str = "", place: str = ""
+    person_id: int,
+    kind: str,
+    subject: str,
+    body: str,
+    link: str = "",
+    place: str = "",
+    key: str = "",
 ) -> bool:
     """Send one notification in the person's language: a greeting, the news, a link to what it
-    is about, Samskab's and the municipality's name, and a working unsubscribe link."""
+    is about, Samskab's and the municipality's name, and a working unsubscribe link.
+
+    ``key`` names the mail: once it has gone out, the same task run again (its worker killed
+    after sending, before the queue heard) sends nothing. A mail that fails to send frees its
+    key, so the next try sends it."""
     person = User.objects.filter(pk=person_id, is_active=True).first()
     if person is None or not preference(person).wants(kind):
         return False
+    if key:
+        try:
+            with transaction.atomic():
+                SentMail.objects.create(person=person, key=key[:200])
+        except IntegrityError:
+            return False
     unsubscribe_link = unsubscribe_url(person.pk, kind)
     sender = site_name(place or None)
     with translation.override(person.language):
@@ -144,7 +160,12 @@ def send_email(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.send()
+    try:
+        message.send()
+    except BaseException:
+        if key:
+            SentMail.objects.filter(key=key[:200]).delete()
+        raise
     return True
 
 
@@ -167,7 +188,7 @@ def notify(
     path = link[len(settings.SITE_URL) :] if link.startswith(settings.SITE_URL) else link
     if not path.startswith("/") or path.startswith("//"):
         path = ""  # only this site's own pages, never an address elsewhere
-    Notification.objects.create(
+    notification = Notification.objects.create(
         person=person,
         municipality=municipality,
         kind=kind,
@@ -177,7 +198,10 @@ def notify(
     )
     person_id = person.pk
     place = str(municipality) if municipality is not None else ""
-    transaction.on_commit(lambda: send_email.enqueue(person_id, kind, subject, body, path, place))
+    key = f"notification:{notification.pk}"
+    transaction.on_commit(
+        lambda: send_email.enqueue(person_id, kind, subject, body, path, place, key)
+    )
 
 
 def notifications_for(person: Any, *, limit: int = 50) -> list[Notification]:
