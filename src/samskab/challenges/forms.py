@@ -73,6 +73,16 @@ class ChallengeForm(forms.Form):
         label=_("Nye idéer og kommentarer skal godkendes, før de vises"), required=False
     )
 
+    #: What the municipality sets when it poses a challenge or approves a proposal; a citizen
+    #: proposing one fills in the question, the background and the categories.
+    STAFF_ONLY = ("ideas_until", "prioritisation_until", "decision_on", "premoderation")
+
+    def __init__(self, *args: Any, staff: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not staff:
+            for name in self.STAFF_ONLY:
+                del self.fields[name]
+
     def clean_categories(self) -> list[str]:
         return [c.strip() for c in self.cleaned_data["categories"].split(",") if c.strip()]
 

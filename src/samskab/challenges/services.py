@@ -82,6 +82,10 @@ def pose_challenge(
     if not direct and not actor.has_perm("challenges.propose_challenge", space):
         # Not even a proposal: the space is one the person may not enter (or no one is logged in).
         raise ServiceError(_("Du kan ikke foreslå en udfordring her."))
+    if not direct and (ideas_until or prioritisation_until or decision_on or premoderation):
+        raise ServiceError(
+            _("Datoerne og forhåndsgodkendelsen sætter kommunen, når den godkender forslaget.")
+        )
     names = list(dict.fromkeys(n.strip()[:80] for n in categories or [] if n.strip()))
     _refuse_cpr(title, description, *names)
     with transaction.atomic():

@@ -68,7 +68,7 @@ def challenge_create(request: HttpRequest, municipality: Municipality, space: st
     if not request.user.has_perm("challenges.propose_challenge", found):
         raise PermissionDenied
     direct = request.user.has_perm("challenges.pose_challenge", found)
-    form = ChallengeForm(request.POST or None)
+    form = ChallengeForm(request.POST or None, staff=direct)
     if request.method == "POST" and form.is_valid():
         challenge = services.pose_challenge(found, request.user, **form.cleaned_data)
         if direct:
