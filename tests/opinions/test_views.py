@@ -344,3 +344,33 @@ def test_pages_render_in_english_too(conversation, citizen, client):
         response = client.get(url)
         assert response.status_code == 200
         assert response.headers["Content-Language"] == "en"
+
+
+def test_the_roles_table_shows_where_roles_differ_most_and_says_how_many_are_left_out(
+    town_a, client
+):
+    from samskab.accounts.models import Role
+    from samskab.opinions.presentation import ROLE_TABLE_ROWS
+    from tests.conftest import give_role
+
+    n_statements = ROLE_TABLE_ROWS + 5
+    conversation = make_conversation(
+        town_a, statements=[f"Udsagn nummer {j}" for j in range(n_statements)]
+    )
+    with scope(municipality=town_a.municipality):
+        statements = list(Statement.objects.filter(conversation=conversation).order_by("id"))
+        for i in range(12):
+            with scopes_disabled():
+                person = make_person(f"rolle{i}@test.dk")
+                give_role(person, town_a.municipality, Role.CITIZEN if i % 2 else Role.EMPLOYEE)
+            for j, s in enumerate(statements):
+                # Citizens and employees differ on the first statement only.
+                value = (1 if i % 2 else -1) if j == 0 else 1
+                services.cast_vote(conversation, s, person, value=value)
+        services.recompute(conversation)
+    html = main(client.get(conversation.get_map_url()))
+    table = html.split('id="roles-caption"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 1 + ROLE_TABLE_ROWS  # the header row, then the statements
+    first_row = table.split("<tbody>", 1)[1]
+    assert first_row.index("Udsagn nummer 0<") < first_row.index("Udsagn nummer 1<")
+    assert "5 udsagn mere er ikke med." in html

@@ -30,6 +30,10 @@ UNGROUPED = ("#5c5c5c", "ring", gettext_lazy("ring"))
 LETTERS = "ABCDEFGH"
 
 
+#: Statements in the table of roles: those where the roles differ most.
+ROLE_TABLE_ROWS = 40
+
+
 def shape_path(shape: str, x: float, y: float, r: float) -> str:
     """An SVG path for a marker centred at (x, y)."""
     if shape in ("circle", "ring"):
@@ -235,6 +239,10 @@ def build(data: dict[str, Any], texts: dict[str, str], me: str | None = None) ->
     roles_agree = sorted(compared, key=lambda row: (-row["ric"], row["spread"]))[:3]
     roles_differ = sorted(compared, key=lambda row: -row["spread"])[:3]
     role_rows.sort(key=lambda row: (-row["spread"], int(_num(row["id"]))))
+    # Where the roles differ most, first; a national conversation's 2,000 rows would make a
+    # page no one reads (and 0.4 s of rendering).
+    roles_more = max(0, len(role_rows) - ROLE_TABLE_ROWS)
+    role_rows = role_rows[:ROLE_TABLE_ROWS]
 
     return {
         "groups": groups,
@@ -253,6 +261,7 @@ def build(data: dict[str, Any], texts: dict[str, str], me: str | None = None) ->
         "broad_disagree": broad_disagree,
         "roles": roles,
         "role_rows": role_rows,
+        "roles_more": roles_more,
         "roles_agree": roles_agree,
         "roles_differ": [row for row in roles_differ if row["spread"] > 0],
         "roles_note": hidden_note(range(data.get("roles_hidden", 0))),
