@@ -274,22 +274,31 @@ def test_map_page_query_count_is_flat_in_participants(conversation, client):
     assert_flat_query_count(fetch, add, more=10)
 
 
+def _votes_by_role(town, conversation, n: int, value) -> None:
+    """n voters, citizens (odd i) and employees (even i), voting value(i, j) on statement j in
+    id order; then the map is recomputed."""
+    from samskab.accounts.models import Role
+    from tests.conftest import give_role
+
+    with scope(municipality=town.municipality):
+        statements = list(Statement.objects.filter(conversation=conversation).order_by("id"))
+        for i in range(n):
+            with scopes_disabled():
+                person = make_person(f"v{i}-{conversation.pk}@test.dk")
+                give_role(person, town.municipality, Role.CITIZEN if i % 2 else Role.EMPLOYEE)
+            for j, s in enumerate(statements):
+                services.cast_vote(conversation, s, person, value=value(i, j))
+        services.recompute(conversation)
+
+
 def test_map_page_has_svg_table_groups_consensus_and_roles(town_a, client):
     conversation = make_conversation(town_a)
-    with scope(municipality=town_a.municipality):
-        statements = list(Statement.objects.filter(conversation=conversation).order_by("id"))
-        from samskab.accounts.models import Role
-        from tests.conftest import give_role
 
-        for i in range(24):
-            with scopes_disabled():
-                person = make_person(f"v{i}@test.dk")
-                give_role(person, town_a.municipality, Role.CITIZEN if i % 2 else Role.EMPLOYEE)
-            side = 1 if i < 12 else -1
-            for j, s in enumerate(statements):
-                value = 1 if j == 2 else (side if j == 0 else -side)
-                services.cast_vote(conversation, s, person, value=value)
-        services.recompute(conversation)
+    def value(i: int, j: int) -> int:
+        side = 1 if i < 12 else -1
+        return 1 if j == 2 else (side if j == 0 else -side)
+
+    _votes_by_role(town_a, conversation, 24, value)
     html = main(client.get(conversation.get_map_url()))
     assert '<svg viewBox="0 0 640 400"' in html
     assert '<title id="map-title">' in html and '<desc id="map-desc">' in html
@@ -349,25 +358,14 @@ def test_pages_render_in_english_too(conversation, citizen, client):
 def test_the_roles_table_shows_where_roles_differ_most_and_says_how_many_are_left_out(
     town_a, client
 ):
-    from samskab.accounts.models import Role
     from samskab.opinions.presentation import ROLE_TABLE_ROWS
-    from tests.conftest import give_role
 
     n_statements = ROLE_TABLE_ROWS + 5
     conversation = make_conversation(
         town_a, statements=[f"Udsagn nummer {j}" for j in range(n_statements)]
     )
-    with scope(municipality=town_a.municipality):
-        statements = list(Statement.objects.filter(conversation=conversation).order_by("id"))
-        for i in range(12):
-            with scopes_disabled():
-                person = make_person(f"rolle{i}@test.dk")
-                give_role(person, town_a.municipality, Role.CITIZEN if i % 2 else Role.EMPLOYEE)
-            for j, s in enumerate(statements):
-                # Citizens and employees differ on the first statement only.
-                value = (1 if i % 2 else -1) if j == 0 else 1
-                services.cast_vote(conversation, s, person, value=value)
-        services.recompute(conversation)
+    # Citizens (odd i) and employees differ on the first statement only.
+    _votes_by_role(town_a, conversation, 12, lambda i, j: (1 if i % 2 else -1) if j == 0 else 1)
     html = main(client.get(conversation.get_map_url()))
     table = html.split('id="roles-caption"', 1)[1].split("</table>", 1)[0]
     assert table.count("<tr>") == 1 + ROLE_TABLE_ROWS  # the header row, then the statements
