@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scope
 
 from samskab.accounts.models import Affiliation, OrganisationKind, Role
@@ -542,7 +543,7 @@ def test_a_sign_off_is_exported_and_comes_back_as_a_note_not_a_sign_off(world, c
         before = export_data(initiatives)
     (row,) = [r for r in before["commitments"] if r["id"] == signed.pk]
     assert (row["signed_off"], row["signed_off_by"]) == (True, world.leader.public_name)
-    assert row["signed_off_on"] == date.today().isoformat()
+    assert row["signed_off_on"] == timezone.localdate().isoformat()
     assert [r["signed_off"] for r in before["commitments"]].count(True) == 1
     # The whole export, over the API, into another municipality.
     other = _other_town(world)

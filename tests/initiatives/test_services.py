@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
@@ -201,10 +201,10 @@ def test_milestones_and_documents(in_town):
     )
     refused(
         lambda: services.reach_milestone(
-            m, w.facilitator, reached_on=date.today() + timedelta(days=2)
+            m, w.facilitator, reached_on=timezone.localdate() + timedelta(days=2)
         )
     )
-    services.reach_milestone(m, w.facilitator, reached_on=date.today())
+    services.reach_milestone(m, w.facilitator, reached_on=timezone.localdate())
     doc = services.add_document(
         w.initiative,
         w.facilitator,
