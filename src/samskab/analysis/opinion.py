@@ -132,7 +132,6 @@ class RowMatrix:
 
     def __init__(self, rows: IntArray, cols: IntArray, data: FloatArray, n: int, m: int):
         self.shape = (n, m)
-        self.rows = rows
         self.cols = cols.astype(np.intp)
         self.data = data
         self.nnz = len(data)

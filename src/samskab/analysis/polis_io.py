@@ -379,6 +379,10 @@ def _read_votes_csv_in_bulk(path: Path) -> _Votes | None:
     return v
 
 
+#: Rows per block when reading numbers: the block's digit matrix stays small.
+_BLOCK = 1 << 16
+
+
 def _whole_numbers(
     buf: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], ids: bool
 ) -> npt.NDArray[np.int64] | None:
@@ -405,10 +409,6 @@ def _whole_numbers(
             return None
         value[s : s + _BLOCK] = digits.astype(np.float64) @ powers
     return np.where(negative, -value, value)
-
-
-#: Rows per block when reading numbers: the block's digit matrix stays small.
-_BLOCK = 1 << 16
 
 
 def _first_seen(ids: npt.NDArray[np.int64]) -> tuple[dict[str, int], npt.NDArray[np.int64]]:

@@ -137,7 +137,7 @@ def send_email(
     if key:
         try:
             with transaction.atomic():
-                SentMail.objects.create(person=person, key=key[:200])
+                SentMail.objects.create(person=person, key=key)
         except IntegrityError:
             return False
     unsubscribe_link = unsubscribe_url(person.pk, kind)
@@ -164,7 +164,7 @@ def send_email(
         message.send()
     except BaseException:
         if key:
-            SentMail.objects.filter(key=key[:200]).delete()
+            SentMail.objects.filter(key=key).delete()
         raise
     return True
 
