@@ -15,6 +15,10 @@ a random statement and value, and reports votes/s, p50/p95/p99 and errors. In th
 pgbench does what a vote must do at the least, the upsert of the vote plus its history row, on
 the same tables with the same 32 connections: the ratio is Samskab's share of its database.
 Afterwards it checks that every 2xx was stored once (history rows = acknowledged votes).
+
+Also in the same run, Django's own floor: the same server, sessions and load against an
+endpoint that authenticates the session, checks CSRF, reads the JSON and answers, and does
+nothing else (bench/django_floor). No vote path written in Django gets past it.
 """
 
 from __future__ import annotations
@@ -374,51 +378,76 @@ def main() -> None:
     ]
     if args.workers > 1:
         command += ["--workers", str(args.workers), "--server", args.server]
-    assert free(args.port), f"port {args.port} is in use"
-    server = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        wait_for(args.port)
-        base = f"http://127.0.0.1:{args.port}"
-        logins = [
-            login_and_vote(base, e, path, info["statements"][0]) for e in info["login_emails"][:3]
-        ]
-        assert logins == [200, 200, 200], logins
-        (work / "votes.lua").write_text(
-            LUA
-            % {
-                "sessions": sessions,
-                "path": path,
-                "limit": args.max_requests // 2,
-                "statements": ", ".join(map(str, info["statements"])),
-            }
+
+    def run_load(server_env: dict[str, str], target: str, name: str, check: bool) -> dict:
+        """Serve, then wrk on `target` with every participant's session; with `check`, log in
+        through the form first and count the history rows the load stored."""
+        assert free(args.port), f"port {args.port} is in use"
+        server = subprocess.Popen(
+            command, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        before = count_events(info, env)
-        load = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{args.connections}",
-                f"-d{args.duration}s",
-                "--timeout",
-                "10s",
-                "-s",
-                str(work / "votes.lua"),
-                base,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=args.duration + 60,
-        ).stdout
-        result = json.loads(load.split("RESULT ", 1)[1].splitlines()[0])
-        time.sleep(1)
-        stored = count_events(info, env) - before
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        try:
+            wait_for(args.port)
+            base = f"http://127.0.0.1:{args.port}"
+            if check:
+                logins = [
+                    login_and_vote(base, e, target, info["statements"][0])
+                    for e in info["login_emails"][:3]
+                ]
+                assert logins == [200, 200, 200], logins
+            (work / name).write_text(
+                LUA
+                % {
+                    "sessions": sessions,
+                    "path": target,
+                    "limit": args.max_requests // 2,
+                    "statements": ", ".join(map(str, info["statements"])),
+                }
+            )
+            before = count_events(info, env) if check else 0
+            load = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{args.connections}",
+                    f"-d{args.duration}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(work / name),
+                    base,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=args.duration + 60,
+            ).stdout
+            result = json.loads(load.split("RESULT ", 1)[1].splitlines()[0])
+            time.sleep(1)
+            if check:
+                result["stored"] = count_events(info, env) - before
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        return result
+
+    result = run_load(env, path, "votes.lua", check=True)
+    stored = result["stored"]
+    # Django's floor: the same server and load on an endpoint that only authenticates the
+    # session, checks CSRF and reads the JSON (bench/django_floor).
+    floor = run_load(
+        {
+            **env,
+            "DJANGO_SETTINGS_MODULE": "django_floor.settings",
+            "PYTHONPATH": str(ROOT / "bench"),
+        },
+        "/bench-floor/",
+        "floor.lua",
+        check=False,
+    )
+    assert floor["bad"] == 0, floor
     raw = pgbench(url, info, args.connections, args.duration)
     votes_s = result["ok"] / (result["duration_us"] / 1e6)
+    floor_s = floor["ok"] / (floor["duration_us"] / 1e6)
     report = {
         "label": args.label or f"{args.workers}x{args.threads} {args.server}",
         "votes_per_s": round(votes_s, 1),
@@ -430,6 +459,9 @@ def main() -> None:
         "stored_history_rows": stored,
         "pgbench_tps": raw["tps"],
         "ratio_to_pgbench": round(votes_s / raw["tps"], 4),
+        "django_floor_per_s": round(floor_s, 1),
+        "django_floor_p99_ms": floor["p99_ms"],
+        "ratio_to_django_floor": round(votes_s / floor_s, 4),
         "load_avg": os.getloadavg()[0],
     }
     print(json.dumps(report))
